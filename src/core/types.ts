@@ -1,0 +1,79 @@
+// Shared vocabulary of the engine. Pure types: no runtime code, no editor import.
+
+export type TierKind = 'local' | 'cloud';
+export type BackendId = 'llama-swap' | 'anthropic';
+/** Warmth of a local model when its tier started (`unknown` for cloud tiers or when nobody knows). */
+export type WarmState = 'ready' | 'starting' | 'cold' | 'unknown';
+export type Verdict = 'accept' | 'escalate' | 'error';
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+/** Asks for machine-readable output (the judge). Generation requests never carry it. */
+export interface JsonSchemaFormat {
+  name: string;
+  schema: Record<string, unknown>;
+}
+
+export interface ChatRequest {
+  model: string;
+  /** The first message may be a system message; backends map it to their own form. */
+  messages: ChatMessage[];
+  maxTokens: number;
+  temperature?: number;
+  jsonSchema?: JsonSchemaFormat;
+  signal: AbortSignal;
+  /** Answer text as it is generated (never loading-state text). */
+  onText?: (delta: string) => void;
+  /** llama-swap's loading-state progress (`sendLoadingState`), e.g. "llama-swap loading model: qwen-7b". */
+  onLoading?: (message: string) => void;
+}
+
+export type FinishReason = 'stop' | 'length' | 'other';
+
+export interface ChatResult {
+  text: string;
+  finishReason: FinishReason;
+  inputTokens?: number;
+  outputTokens?: number;
+  /** Set when the server reported a cold load while we waited (loading-state chunks): how long it took. */
+  loadMs?: number;
+}
+
+/** Why a backend call failed; `message` is one sentence for the user naming the model and the server. */
+export type BackendErrorKind =
+  | 'unreachable' // connection refused / DNS / reset before any answer
+  | 'http' // an error status before the stream started
+  | 'timeout' // no first byte in time, or the stream went idle
+  | 'stream' // an error event mid-stream, or a stream cut off
+  | 'protocol' // malformed answer
+  | 'too-large' // answer over the size cap
+  | 'auth' // missing or rejected key
+  | 'cancelled'; // the caller's AbortSignal fired
+
+export class BackendError extends Error {
+  constructor(
+    readonly kind: BackendErrorKind,
+    message: string,
+    readonly status?: number,
+    /** Extra detail for the log only (bodies, stack). Never shown as the user's sentence. */
+    readonly detail?: string,
+  ) {
+    super(message);
+    this.name = 'BackendError';
+  }
+}
+
+export interface ChatBackend {
+  readonly id: BackendId;
+  /** Streams one answer. Rejects with BackendError (kind `cancelled` when `signal` fired). */
+  chat(request: ChatRequest): Promise<ChatResult>;
+}
+
+/** One model as llama-swap's `/running` reports it. */
+export interface RunningModel {
+  model: string;
+  state: 'starting' | 'ready' | 'stopping';
+}
