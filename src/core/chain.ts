@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import type { BackendId, TierKind } from './types';
+
+/** One tier of the escalation chain, normalised from the user's setting. */
+export interface Tier {
+  model: string;
+  backend: BackendId;
+  kind: TierKind;
+  /** Whether the verifier checks this tier's answer (local: yes by default; cloud: no by default). */
+  verify: boolean;
+  label: string;
+}
+
+const modelName = z.string().trim().min(1, 'the model name is empty');
+
+const entrySchema = z.union([
+  modelName,
+  z.strictObject({
+    model: modelName,
+    backend: z.enum(['llama-swap', 'anthropic']).optional(),
+    verify: z.boolean().optional(),
+    label: z.string().optional(),
+  }),
+]);
+
+export type ChainEntry = z.infer<typeof entrySchema>;
+
+export type ChainParse = { ok: true; tiers: Tier[] } | { ok: false; message: string };
+
+/** The backend a bare model name implies: `claude-*` is Anthropic, anything else llama-swap. */
+export function backendFor(model: string): BackendId {
+  return model.startsWith('claude-') ? 'anthropic' : 'llama-swap';
+}
+
+function toTier(entry: ChainEntry): Tier {
+  const spec = typeof entry === 'string' ? { model: entry } : entry;
+  const model = spec.model.trim();
+  const backend = spec.backend ?? backendFor(model);
+  const kind: TierKind = backend === 'anthropic' ? 'cloud' : 'local';
+  return { model, backend, kind, verify: spec.verify ?? kind === 'local', label: spec.label ?? model };
+}
+
+function describeEntry(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value && typeof value === 'object' && 'model' in value && typeof value.model === 'string') {
+    return JSON.stringify(value.model);
+  }
+  return JSON.stringify(value) ?? String(value);
+}
+
+/** Explains why one entry failed, in words a user can act on. */
+function entryProblem(value: unknown): string {
+  if (typeof value === 'string') return 'the model name is empty';
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return 'it must be a model name or an object with a "model" field';
+  }
+  const record = value as Record<string, unknown>;
+  if (!('model' in record)) return 'it has no "model" field';
+  const object = entrySchema.options[1].safeParse(value);
+  if (object.success) return 'it is not valid';
+  const issue = object.error.issues[0];
+  if (issue.code === 'unrecognized_keys') return `it has an unknown field "${issue.keys[0]}"`;
+  const field = issue.path[0];
+  if (field === 'backend') return `its backend ${JSON.stringify(record.backend)} is unknown (use "llama-swap" or "anthropic")`;
+  if (field === 'model') return 'its "model" must be a non-empty string';
+  if (field === 'verify') return 'its "verify" must be true or false';
+  if (field === 'label') return 'its "label" must be a string';
+  return issue.message;
+}
+
+/** Validates `hyperguild.chain`; on failure returns one sentence naming the bad entry and why. */
+export function parseChain(raw: unknown): ChainParse {
+  if (!Array.isArray(raw)) {
+    return { ok: false, message: 'hyperguild.chain must be a list of model names, for example ["qwen-7b", "claude-sonnet-5-5"].' };
+  }
+  if (raw.length === 0) {
+    return { ok: false, message: 'hyperguild.chain is empty; add at least one model, for example ["qwen-7b"].' };
+  }
+  const tiers: Tier[] = [];
+  for (const [index, value] of raw.entries()) {
+    const parsed = entrySchema.safeParse(value);
+    if (!parsed.success) {
+      return {
+        ok: false,
+        message: `hyperguild.chain entry ${index + 1} (${describeEntry(value)}) is invalid: ${entryProblem(value)}.`,
+      };
+    }
+    tiers.push(toTier(parsed.data));
+  }
+  return { ok: true, tiers };
+}

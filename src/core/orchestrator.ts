@@ -1,0 +1,186 @@
+import { BackendError, type BackendId, type ChatBackend, type ChatResult, type TierKind, type Verdict, type WarmState } from './types';
+import { backendFor, type Tier } from './chain';
+import { buildGenerationMessages, extractCode, fitToSelection, type PriorAttempt, type Task } from './prompts';
+import type { Skill } from './skills';
+import { gate, judge } from './verifier';
+import { costUsd, type PriceTable } from './accounting';
+
+/** One tier tried, as the run report and the log show it. */
+export interface Attempt {
+  tierIndex: number;
+  model: string;
+  label: string;
+  tier: TierKind;
+  backend: BackendId;
+  durationMs: number;
+  /** Warmth of the model when the tier started. */
+  warm: WarmState;
+  /** How long a cold load took, when the server reported one. */
+  loadMs?: number;
+  verdict: Verdict;
+  feedback?: string;
+  /** Tokens of the tier's generation and of its judge, added up. */
+  inputTokens?: number;
+  outputTokens?: number;
+  costUsd?: number;
+}
+
+export type RunEvent =
+  | { type: 'tier-start'; tierIndex: number; tierCount: number; tier: Tier; warm: WarmState }
+  | { type: 'loading'; tierIndex: number; message: string; elapsedMs: number }
+  | { type: 'text'; tierIndex: number; delta: string }
+  | { type: 'verifying'; tierIndex: number; model: string }
+  | { type: 'attempt'; attempt: Attempt };
+
+export interface RunResult {
+  status: 'accepted' | 'exhausted' | 'cancelled';
+  /** One sentence when not accepted. */
+  message?: string;
+  accepted?: { model: string; tierIndex: number };
+  attempts: Attempt[];
+  /** The accepted code, fitted to the selection's indentation. */
+  proposal?: string;
+  /** Estimate: what the first cloud tier would have cost for the accepted local answer's tokens. */
+  cloudCostAvoided?: { model: string; usd: number };
+}
+
+/**
+ * Where a tier's warmth comes from. It must not cost the run time: return the editor's cached
+ * state, or a promise (read concurrently with the request; awaited only once the tier is done).
+ */
+export type WarmthSource = (model: string) => WarmState | Promise<WarmState>;
+
+export interface RunOptions {
+  tiers: readonly Tier[];
+  skill: Skill;
+  task: Task;
+  backends: Readonly<Record<BackendId, ChatBackend>>;
+  /** Empty: each tier's own model judges its own answer. */
+  verifierModel?: string;
+  maxTokens: number;
+  prices?: PriceTable;
+  warmth?: WarmthSource;
+  signal?: AbortSignal;
+  onEvent?: (event: RunEvent) => void;
+  now?: () => number;
+}
+
+const CANCELLED = 'The run was cancelled.';
+
+function isCancel(err: unknown, signal: AbortSignal): boolean {
+  return signal.aborted || (err instanceof BackendError && err.kind === 'cancelled');
+}
+
+function sum(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined && b === undefined ? undefined : (a ?? 0) + (b ?? 0);
+}
+
+/** Resolves a warmth promise only if it has already settled, so it never delays the run. */
+async function settledOr<T>(value: T | Promise<T>, fallback: T): Promise<T> {
+  return Promise.race([Promise.resolve(value), new Promise<T>((r) => setImmediate(() => r(fallback)))]);
+}
+
+/** Walks the chain: local tiers first, each answer verified, escalating with feedback. */
+export async function runChain(options: RunOptions): Promise<RunResult> {
+  const signal = options.signal ?? new AbortController().signal;
+  const now = options.now ?? (() => performance.now());
+  const emit = options.onEvent ?? (() => undefined);
+  const attempts: Attempt[] = [];
+  const prior: PriorAttempt[] = [];
+  const cancelled = (): RunResult => ({ status: 'cancelled', message: CANCELLED, attempts });
+
+  for (const [tierIndex, tier] of options.tiers.entries()) {
+    if (signal.aborted) return cancelled();
+    const started = now();
+    const warmRead = tier.kind === 'local' && options.warmth ? options.warmth(tier.model) : 'unknown';
+    const warmNow = typeof warmRead === 'string' ? warmRead : 'unknown';
+    emit({ type: 'tier-start', tierIndex, tierCount: options.tiers.length, tier, warm: warmNow });
+
+    const base = { tierIndex, model: tier.model, label: tier.label, tier: tier.kind, backend: tier.backend };
+    const finish = async (fields: Omit<Attempt, keyof typeof base | 'durationMs' | 'warm'>, loadMs?: number) => {
+      let warm = await settledOr(warmRead, 'unknown' as WarmState);
+      if (loadMs !== undefined && (warm === 'ready' || warm === 'unknown')) warm = 'cold';
+      const attempt: Attempt = { ...base, durationMs: Math.round(now() - started), warm, ...(loadMs !== undefined && { loadMs }), ...fields };
+      attempts.push(attempt);
+      emit({ type: 'attempt', attempt });
+      return attempt;
+    };
+    const price = (input?: number, output?: number) =>
+      tier.kind === 'local' ? 0 : costUsd(tier.model, input, output, options.prices);
+
+    let answer: ChatResult;
+    try {
+      answer = await options.backends[tier.backend].chat({
+        model: tier.model,
+        messages: buildGenerationMessages(options.skill, options.task, prior),
+        maxTokens: options.maxTokens,
+        signal,
+        onText: (delta) => emit({ type: 'text', tierIndex, delta }),
+        onLoading: (message) => emit({ type: 'loading', tierIndex, message, elapsedMs: Math.round(now() - started) }),
+      });
+    } catch (err) {
+      const canceled = isCancel(err, signal);
+      await finish({ verdict: 'error', feedback: canceled ? 'cancelled' : err instanceof Error ? err.message : String(err) });
+      if (canceled) return cancelled();
+      continue;
+    }
+
+    const rawCode = options.skill.expectsCode ? extractCode(answer.text) : answer.text.trim();
+    const tokens = { inputTokens: answer.inputTokens, outputTokens: answer.outputTokens };
+    const gated = gate(answer, rawCode, options.skill, options.task, tier.verify);
+    let verdict: 'accept' | 'escalate' = gated ? 'escalate' : 'accept';
+    let feedback = gated;
+    let spent = { ...tokens };
+    if (!gated && tier.verify) {
+      emit({ type: 'verifying', tierIndex, model: options.verifierModel || tier.model });
+      const judgeModel = options.verifierModel || tier.model;
+      const judgeBackend = options.verifierModel ? backendFor(options.verifierModel) : tier.backend;
+      try {
+        const v = await judge({
+          backend: options.backends[judgeBackend], model: judgeModel, skill: options.skill,
+          task: options.task, proposal: rawCode ?? answer.text, signal,
+        });
+        verdict = v.verdict;
+        feedback = v.feedback;
+        // The judge's tokens count against the tier only when it ran on the tier's own model.
+        if (!options.verifierModel) spent = { inputTokens: sum(spent.inputTokens, v.inputTokens), outputTokens: sum(spent.outputTokens, v.outputTokens) };
+      } catch (err) {
+        if (!isCancel(err, signal)) throw err;
+        await finish({ verdict: 'error', feedback: 'cancelled while verifying', ...spent, costUsd: price(spent.inputTokens, spent.outputTokens) }, answer.loadMs);
+        return cancelled();
+      }
+    }
+    if (signal.aborted) {
+      await finish({ verdict: 'error', feedback: 'cancelled', ...spent, costUsd: price(spent.inputTokens, spent.outputTokens) }, answer.loadMs);
+      return cancelled();
+    }
+    await finish({ verdict, ...(feedback && { feedback }), ...spent, costUsd: price(spent.inputTokens, spent.outputTokens) }, answer.loadMs);
+
+    if (verdict === 'accept') {
+      const proposal = fitToSelection(rawCode ?? answer.text, options.task.selection);
+      return {
+        status: 'accepted',
+        accepted: { model: tier.model, tierIndex },
+        attempts,
+        proposal,
+        ...costAvoided(options, tier, tokens),
+      };
+    }
+    prior.push({ model: tier.model, feedback: feedback ?? 'rejected', ...(rawCode && { answer: rawCode }) });
+  }
+
+  const reasons = attempts.map((a) => `${a.model}: ${a.feedback ?? a.verdict}`).join('; ');
+  return {
+    status: 'exhausted',
+    message: `No answer was accepted after ${attempts.length} attempt${attempts.length === 1 ? '' : 's'} (${reasons}).`,
+    attempts,
+  };
+}
+
+function costAvoided(options: RunOptions, accepted: Tier, tokens: { inputTokens?: number; outputTokens?: number }) {
+  if (accepted.kind !== 'local') return {};
+  const cloud = options.tiers.find((t) => t.kind === 'cloud');
+  if (!cloud) return {};
+  const usd = costUsd(cloud.model, tokens.inputTokens, tokens.outputTokens, options.prices);
+  return usd === undefined ? {} : { cloudCostAvoided: { model: cloud.model, usd } };
+}
