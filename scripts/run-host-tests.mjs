@@ -1,0 +1,260 @@
+// Offline extension-host test driver: runs out/test/integration/index.js inside a real VS Code 1.100.3
+// (code-server from .cache/test-host, see scripts/install-test-host.sh) driven by headless Debian chromium.
+// Env: HOST_TEST_TIMEOUT_MS (default 300000), HOST_TEST_GREP (mocha grep), HOST_TEST_VERBOSE=1 (server and
+// browser logs), CHROMIUM_PATH (default /usr/bin/chromium).
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { format } from 'node:util';
+import { chromium } from 'playwright-core';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CODE_SERVER = path.join(ROOT, '.cache/test-host/node_modules/code-server/out/node/entry.js');
+const SUITE_DIR = path.join(ROOT, 'out/test/integration');
+const SUITE = path.join(SUITE_DIR, 'index.js');
+const OPTIONS_FILE = path.join(SUITE_DIR, 'host-options.json');
+const LOG_DIR = path.join(ROOT, '.cache/host-test-logs');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const TIMEOUT_MS = Number(process.env.HOST_TEST_TIMEOUT_MS) || 300_000;
+const VERBOSE = process.env.HOST_TEST_VERBOSE === '1';
+const SENTINEL = /TESTS_DONE failures=(\d+)/;
+// The workbench's own info lines arrive through codeAutomationLog too; hidden unless HOST_TEST_VERBOSE=1.
+const WORKBENCH_NOISE = /^(Resolving connection token|Resolved connection token|Creating a socket|Ignoring fetching additional builtin extensions|Updating additional builtin extensions cache|\[Service Worker\]|ChatSessionStore:)/;
+
+const say = (msg) => console.log(`[host-test] ${msg}`);
+
+function preflight() {
+  const problems = [];
+  if (!fs.existsSync(CODE_SERVER)) problems.push(`code-server missing (${path.relative(ROOT, CODE_SERVER)}): run bash scripts/install-test-host.sh`);
+  if (!fs.existsSync(CHROMIUM)) problems.push(`${CHROMIUM} missing: run bash scripts/install-test-host.sh`);
+  if (!fs.existsSync(SUITE)) problems.push(`${path.relative(ROOT, SUITE)} missing: run npm run compile-tests`);
+  if (!fs.existsSync(path.join(ROOT, 'dist/extension.js'))) problems.push('dist/extension.js missing: run npm run build');
+  if (problems.length) {
+    for (const p of problems) say(`FAIL: ${p}`);
+    process.exit(1);
+  }
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Resources to release whatever happens. */
+const state = { server: undefined, serverExited: true, browser: undefined, tmp: undefined, cleaned: false };
+
+let cleaning;
+/** Idempotent: every caller (normal end, signal) awaits the same cleanup. */
+function cleanup() {
+  cleaning ??= doCleanup();
+  return cleaning;
+}
+
+async function doCleanup() {
+  state.cleaned = true;
+  if (state.browser) {
+    await Promise.race([state.browser.close().catch(() => {}), sleep(10_000)]);
+  }
+  const server = state.server;
+  if (server && !state.serverExited) {
+    const exited = new Promise((r) => server.once('exit', r));
+    const killGroup = (sig) => { try { process.kill(-server.pid, sig); } catch { /* already gone */ } };
+    killGroup('SIGTERM');
+    await Promise.race([exited, sleep(5_000)]);
+  }
+  // Children of the group (file watcher, extension host, pty host) may outlive the leader.
+  if (server) { try { process.kill(-server.pid, 'SIGKILL'); } catch { /* group gone */ } }
+  if (state.tmp) fs.rmSync(state.tmp, { recursive: true, force: true });
+  fs.rmSync(OPTIONS_FILE, { force: true });
+}
+
+// Never die half-way through cleanup on a stray rejection from the browser or server.
+process.on('unhandledRejection', (err) => { if (!state.cleaned) say(`warning: ${err?.message ?? err}`); });
+
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, () => {
+    say(`interrupted (${sig}), cleaning up`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+/** code-server (config, logs, device id) and chromium (crash reports, dconf) write here instead of $HOME. */
+const xdgEnv = (dir) => ({ XDG_CONFIG_HOME: dir, XDG_DATA_HOME: dir, XDG_CACHE_HOME: dir });
+
+function startServer(port, dirs) {
+  const env = { ...process.env, EXTENSIONS_GALLERY: '{}', ...xdgEnv(dirs.xdg) };
+  delete env.VSCODE_IPC_HOOK_CLI;
+  const args = [
+    CODE_SERVER,
+    '--config', path.join(dirs.xdg, 'config.yaml'),
+    '--auth', 'none',
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+    '--user-data-dir', dirs.userData,
+    '--extensions-dir', dirs.extensions,
+    dirs.workspace,
+  ];
+  const child = spawn(process.execPath, args, { cwd: dirs.root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  state.server = child;
+  state.serverExited = false;
+  const output = [];
+  let versionShown = false;
+  let died;
+  const ready = new Promise((resolve, reject) => {
+    const onData = (chunk) => {
+      const text = chunk.toString();
+      output.push(text);
+      if (VERBOSE) process.stdout.write(text.replace(/^/gm, '[code-server] '));
+      const version = !versionShown && text.match(/code-server (\d+\.\d+\.\d+ \S+)/);
+      if (version) { versionShown = true; say(`code-server ${version[1]}`); }
+      if (text.includes('HTTP server listening')) resolve();
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('error', reject);
+    died = new Promise((_, rejectDied) => {
+      child.on('exit', (code, signal) => {
+        state.serverExited = true;
+        const err = new Error(`code-server exited early (code ${code}, signal ${signal}):\n${output.join('').slice(-3000)}`);
+        reject(err);
+        rejectDied(err);
+      });
+    });
+  });
+  died.catch(() => {}); // only observed through the race in main()
+  return { ready, died, output };
+}
+
+async function main() {
+  preflight();
+  const started = Date.now();
+  const grep = process.env.HOST_TEST_GREP || '';
+  fs.writeFileSync(OPTIONS_FILE, JSON.stringify({ grep }) + '\n');
+
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hyperguild-host-'));
+  state.tmp = tmp;
+  const dirs = {
+    root: tmp,
+    userData: path.join(tmp, 'user-data'),
+    extensions: path.join(tmp, 'extensions'),
+    workspace: path.join(tmp, 'workspace'),
+    xdg: path.join(tmp, 'xdg'),
+  };
+  for (const d of [dirs.userData, dirs.extensions, dirs.xdg, path.join(dirs.userData, 'User')]) fs.mkdirSync(d, { recursive: true });
+  fs.cpSync(path.join(ROOT, 'sample-workspace'), dirs.workspace, { recursive: true });
+  fs.writeFileSync(path.join(dirs.userData, 'User/settings.json'), JSON.stringify({
+    'workbench.startupEditor': 'none',
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'telemetry.telemetryLevel': 'off',
+  }, null, 2));
+
+  const port = await freePort();
+  const server = startServer(port, dirs);
+  let deadlineTimer;
+  const deadline = new Promise((_, reject) => {
+    deadlineTimer = setTimeout(() => reject(new Error(`timed out after ${TIMEOUT_MS} ms (HOST_TEST_TIMEOUT_MS)`)), TIMEOUT_MS);
+  });
+
+  let sentinel;
+  const run = (async () => {
+    await server.ready;
+    say(`code-server listening on 127.0.0.1:${port} (${Date.now() - started} ms)`);
+    const args = ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+    if (process.getuid?.() === 0) args.push('--no-sandbox');
+    // Playwright's own SIGINT handler calls process.exit() before code-server is stopped: ours does both.
+    state.browser = await chromium.launch({
+      executablePath: CHROMIUM, headless: true, args, env: { ...process.env, ...xdgEnv(dirs.xdg) },
+      handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
+    });
+    const page = await state.browser.newPage();
+    let onExit;
+    const exited = new Promise((resolve, reject) => {
+      onExit = resolve;
+      page.on('crash', () => reject(new Error('the browser page crashed')));
+      state.browser.on('disconnected', () => reject(new Error('the browser disconnected')));
+    });
+    exited.catch(() => {}); // a close during cleanup must not become an unhandled rejection
+    await page.exposeFunction('codeAutomationExit', (code, logs) => onExit({ code, logs }));
+    await page.exposeFunction('codeAutomationLog', (_type, args) => {
+      const line = format(...(Array.isArray(args) ? args : [args]));
+      const m = line.match(SENTINEL);
+      if (m) sentinel = Number(m[1]);
+      if (VERBOSE || !WORKBENCH_NOISE.test(line)) console.log(line);
+    });
+    if (VERBOSE) page.on('console', (msg) => console.log(`[browser:${msg.type()}] ${msg.text()}`));
+    const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
+    const payload = [
+      ['extensionDevelopmentPath', remote(ROOT)],
+      ['extensionTestsPath', remote(SUITE)],
+      ['skipWelcome', 'true'],
+      ['skipReleaseNotes', 'true'],
+    ];
+    const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(dirs.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    await page.goto(url);
+    return exited;
+  })();
+
+  let result;
+  try {
+    result = await Promise.race([run, deadline, server.died]);
+  } catch (err) {
+    if (state.cleaned) return 130; // interrupted: the signal handler reports and exits
+    say(`FAIL: ${err.message}`);
+    if (!VERBOSE && !String(err.message).includes('code-server exited')) {
+      say(`code-server log tail:\n${server.output.join('').slice(-2000)}`);
+    }
+    return 1;
+  } finally {
+    clearTimeout(deadlineTimer);
+  }
+
+  const secs = ((Date.now() - started) / 1000).toFixed(1);
+  if (result.code === 0 && sentinel === 0) {
+    say(`PASS in ${secs} s`);
+    return 0;
+  }
+  if (result.code === 0 && sentinel === undefined) {
+    say(`FAIL: the extension host exited with code 0 but never printed "TESTS_DONE failures=0" (crashed, exited early or the suite did not run)`);
+  } else {
+    say(`FAIL: extension host exit code ${result.code}, ${sentinel === undefined ? 'no TESTS_DONE sentinel' : `TESTS_DONE failures=${sentinel}`} (${secs} s)`);
+  }
+  saveLogs(result.logs);
+  return 1;
+}
+
+/** On failure keep the workbench's logs (passed to codeAutomationExit) for a post-mortem. */
+function saveLogs(logs) {
+  if (!Array.isArray(logs) || logs.length === 0) return;
+  fs.rmSync(LOG_DIR, { recursive: true, force: true });
+  for (const { relativePath, contents } of logs) {
+    if (typeof relativePath !== 'string') continue;
+    const file = path.join(LOG_DIR, relativePath.replace(/\.\.+/g, '_'));
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, contents ?? '');
+  }
+  say(`workbench logs saved to ${path.relative(ROOT, LOG_DIR)}/`);
+}
+
+let code = 1;
+try {
+  code = await main();
+} catch (err) {
+  say(`FAIL: ${err.stack ?? err}`);
+} finally {
+  await cleanup();
+}
+process.exit(code);
