@@ -1,0 +1,136 @@
+// Turns what the Anthropic SDK throws into a BackendError: one sentence for the user that names the
+// model and the server, the API's error body for the log. No editor import; no SDK import at runtime
+// (the SDK's classes are passed in, so this module never loads it).
+import type * as Sdk from '@anthropic-ai/sdk';
+import { BackendError } from '../core/types';
+
+export const DEFAULT_ANTHROPIC_URL = 'https://api.anthropic.com';
+export const SET_KEY_COMMAND = '"Hyperguild: Set Anthropic API Key"';
+
+/** Where a failure happened, for the sentence. `attempts` is what the SDK's retries allow at most. */
+export interface ErrorContext {
+  model: string;
+  server: string;
+  attempts: number;
+  /** Replaced by `[redacted]` wherever it appears, in case a server or proxy echoes it. */
+  apiKey?: string;
+}
+
+/** The server as the user should see it: no credentials, query or trailing slash. */
+export function displayServer(baseUrl: string | undefined): string {
+  const raw = baseUrl?.trim() || DEFAULT_ANTHROPIC_URL;
+  try {
+    const url = new URL(raw);
+    return `${url.protocol}//${url.host}${url.pathname}`.replace(/\/+$/, '');
+  } catch {
+    return raw.replace(/\/+$/, '');
+  }
+}
+
+export function noKeyError(model: string): BackendError {
+  return new BackendError('auth', `No Anthropic API key is set for ${model}: run ${SET_KEY_COMMAND} or set ANTHROPIC_API_KEY.`);
+}
+
+/** Removes the key from any text that may reach a message, a detail or a log. */
+export function redact(text: string, apiKey: string | undefined): string {
+  return apiKey && apiKey.length >= 4 ? text.split(apiKey).join('[redacted]') : text;
+}
+
+function withoutFinalStop(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return (oneLine.length > 200 ? `${oneLine.slice(0, 200)}…` : oneLine).replace(/[.\s]+$/, '');
+}
+
+function causeChain(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = err; e instanceof Error && parts.length < 4; e = e.cause) {
+    const code = (e as NodeJS.ErrnoException).code;
+    parts.push(`${e.name}: ${e.message}${code ? ` (${code})` : ''}`);
+  }
+  return parts.join(' <- ') || String(err);
+}
+
+function innermostCode(err: unknown): string | undefined {
+  let code: string | undefined;
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    code = (e as NodeJS.ErrnoException).code ?? code;
+  }
+  return code;
+}
+
+/** The sentence and kind for an HTTP error status that arrived before the stream started. */
+function httpError(err: Sdk.APIError, ctx: ErrorContext): BackendError {
+  const { model, server } = ctx;
+  const status = err.status ?? 0;
+  const api = err.apiMessage ? withoutFinalStop(err.apiMessage) : undefined;
+  // The SDK retries 408/409/429/5xx unless the server says `x-should-retry: false`.
+  const retried = (status === 408 || status === 409 || status === 429 || status >= 500) &&
+    err.headers?.get('x-should-retry') !== 'false';
+  const tried = retried ? ctx.attempts : 1;
+  const times = tried === 1 ? 'once' : `${tried} times`;
+  const detail = `${status} ${JSON.stringify(err.error ?? null)}${err.requestID ? ` request-id ${err.requestID}` : ''}`;
+  const make = (kind: 'auth' | 'http', message: string) =>
+    new BackendError(kind, redact(message, ctx.apiKey), status, redact(detail, ctx.apiKey));
+  switch (status) {
+    case 401:
+      return make('auth', `Anthropic rejected the API key for ${model} (401 at ${server}); run ${SET_KEY_COMMAND}.`);
+    case 403:
+      return make('auth', `Anthropic refused ${model} to this API key (403 at ${server})${api ? `: ${api}` : ''}; check the key's permissions or run ${SET_KEY_COMMAND}.`);
+    case 404:
+      // Anthropic's own 404 for a model is a `not_found_error`; anything else means the address is wrong.
+      return err.type === 'not_found_error' && /model/i.test(err.apiMessage ?? '')
+        ? make('http', `${model} is not a model Anthropic knows (404 at ${server}).`)
+        : make('http', `${server} has no Anthropic Messages API for ${model} (404); check ANTHROPIC_BASE_URL.`);
+    case 400:
+      return make('http', `Anthropic rejected the request for ${model} as invalid (400 at ${server})${api ? `: ${api}` : ''}.`);
+    case 413:
+      return make('http', `The request for ${model} is too large for Anthropic (413 at ${server}).`);
+    case 429:
+      return make('http', `Anthropic rate-limited ${model} (429 at ${server}); tried ${times}.`);
+    case 529:
+      return make('http', `Anthropic is overloaded (529) for ${model} at ${server}; tried ${times}.`);
+    default:
+      return status >= 500
+        ? make('http', `Anthropic had a server error (${status}) for ${model} at ${server}; tried ${times}.`)
+        : make('http', `Anthropic answered ${status} for ${model} at ${server}${api ? `: ${api}` : ''}.`);
+  }
+}
+
+/**
+ * Maps an error thrown by the SDK (or while reading its stream) to a BackendError.
+ * `streamStarted` tells a mid-stream failure (kind `stream`) from one before any event.
+ */
+export function toBackendError(sdk: typeof Sdk, err: unknown, ctx: ErrorContext, streamStarted: boolean): BackendError {
+  const { model, server } = ctx;
+  if (err instanceof BackendError) return err;
+  if (err instanceof sdk.APIUserAbortError) {
+    return new BackendError('cancelled', `The request for ${model} to Anthropic at ${server} was cancelled.`);
+  }
+  if (err instanceof sdk.APIConnectionTimeoutError) {
+    return new BackendError('timeout', `Anthropic did not answer in time for ${model} at ${server}.`, undefined, redact(causeChain(err), ctx.apiKey));
+  }
+  if (err instanceof sdk.APIConnectionError) {
+    const code = innermostCode(err);
+    return new BackendError(
+      'unreachable',
+      `Anthropic is unreachable at ${server} for ${model}${code ? ` (${code})` : ''}.`,
+      undefined,
+      redact(causeChain(err), ctx.apiKey),
+    );
+  }
+  if (err instanceof sdk.APIError && err.status === undefined) {
+    // An `event: error` inside a 200 stream (the SDK throws it with the event's body).
+    const api = err.apiMessage ? withoutFinalStop(err.apiMessage) : (err.type ?? 'unknown error');
+    return new BackendError(
+      'stream',
+      redact(`Anthropic's stream for ${model} failed mid-answer at ${server}: ${api}.`, ctx.apiKey),
+      undefined,
+      redact(JSON.stringify(err.error ?? null), ctx.apiKey),
+    );
+  }
+  if (err instanceof sdk.APIError) return httpError(err, ctx);
+  const detail = redact(err instanceof Error ? (err.stack ?? causeChain(err)) : String(err), ctx.apiKey);
+  return streamStarted
+    ? new BackendError('protocol', `Anthropic's stream for ${model} at ${server} could not be read.`, undefined, detail)
+    : new BackendError('protocol', `The request for ${model} to Anthropic at ${server} failed before it was sent.`, undefined, detail);
+}
