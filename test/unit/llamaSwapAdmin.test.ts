@@ -1,0 +1,195 @@
+// LlamaSwapClient's small calls: running, models, version, preload, unload, close.
+import * as assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { LlamaSwapClient, type LlamaSwapOptions } from '../../src/backends/llamaSwap';
+import { BackendError, type BackendErrorKind } from '../../src/core/types';
+import { FakeLlamaSwap, type FakeLlamaSwapOptions } from '../fakes/fakeLlamaSwap';
+
+const MODELS = [{ id: 'qwen-7b', aliases: ['coder', 'q7'], loadMs: 150 }, { id: 'org/judge-3b' }];
+
+async function rejection(promise: Promise<unknown>, kind: BackendErrorKind): Promise<BackendError> {
+  const err: unknown = await promise.then(() => assert.fail('expected a BackendError'), (e: unknown) => e);
+  assert.ok(err instanceof BackendError, String(err));
+  assert.equal(err.kind, kind, err.message);
+  return err;
+}
+
+describe('LlamaSwapClient running/models/version/preload/unload', function () {
+  this.timeout(5000);
+  let fake: FakeLlamaSwap | undefined;
+  let raw: Server | undefined;
+  let client: LlamaSwapClient;
+
+  async function setup(fakeOptions: FakeLlamaSwapOptions = {}, clientOptions: Partial<LlamaSwapOptions> = {}): Promise<FakeLlamaSwap> {
+    fake = await FakeLlamaSwap.start({ models: MODELS, ...fakeOptions });
+    client = new LlamaSwapClient({ baseUrl: fake.url, ...clientOptions });
+    return fake;
+  }
+
+  /** A server answering every request with this status and body (for shapes the fake never sends). */
+  async function rawServer(status: number, body: string, clientOptions: Partial<LlamaSwapOptions> = {}): Promise<void> {
+    raw = createServer((_req, res) => {
+      if (status === 0) return; // never answer
+      res.writeHead(status, { 'Content-Type': 'application/json' });
+      res.end(body);
+    });
+    await new Promise<void>((resolve) => raw!.listen(0, '127.0.0.1', resolve));
+    client = new LlamaSwapClient({ baseUrl: `http://127.0.0.1:${(raw.address() as AddressInfo).port}/`, ...clientOptions });
+  }
+
+  afterEach(async () => {
+    await client?.close();
+    await fake?.close();
+    raw?.closeAllConnections();
+    await new Promise((resolve) => (raw ? raw.close(resolve) : resolve(undefined)));
+    fake = undefined;
+    raw = undefined;
+  });
+
+  describe('running()', () => {
+    it('reports nothing, then starting during a cold load, then ready', async () => {
+      const f = await setup();
+      assert.deepEqual(await client.running(), []);
+      const preload = client.preload('qwen-7b');
+      await sleep(40);
+      assert.deepEqual(await client.running(), [{ model: 'qwen-7b', state: 'starting' }]);
+      await preload;
+      assert.deepEqual(await client.running(), [{ model: 'qwen-7b', state: 'ready' }]);
+      assert.equal(f.count('/running'), 3);
+    });
+
+    it('parses the pre-v186 shape (only model and state)', async () => {
+      await setup({ runningShape: 'minimal', loaded: 'qwen-7b' });
+      assert.deepEqual(await client.running(), [{ model: 'qwen-7b', state: 'ready' }]);
+    });
+
+    it('is lenient: ignores unknown fields, drops entries without a valid state, accepts null', async () => {
+      await rawServer(200, JSON.stringify({
+        running: [
+          { model: 'a', state: 'ready', cmd: 'x', ttl: 300, extra: { nested: true } },
+          { model: 'b', state: 'stopping' },
+          { model: 'c', state: 'stopped' },
+          { model: 'd' },
+          { state: 'ready' },
+          'junk',
+        ],
+        peers: {},
+      }));
+      assert.deepEqual(await client.running(), [{ model: 'a', state: 'ready' }, { model: 'b', state: 'stopping' }]);
+      await client.close();
+      raw?.closeAllConnections();
+      raw?.close();
+      await rawServer(200, '{"running":null}');
+      assert.deepEqual(await client.running(), []);
+    });
+
+    it('non-JSON is a protocol error; an error status is an http error naming the endpoint and server', async () => {
+      await rawServer(200, '<html>not llama-swap</html>');
+      const err = await rejection(client.running(), 'protocol');
+      assert.match(err.message, /^GET \/running on llama-swap at http:\/\/127\.0\.0\.1:\d+ got an answer that is not the expected JSON\.$/);
+      await client.close();
+      raw?.closeAllConnections();
+      raw?.close();
+      await rawServer(500, '{"error":"boom"}');
+      const http = await rejection(client.running(), 'http');
+      assert.match(http.message, /^GET \/running failed on llama-swap at http:\/\/127\.0\.0\.1:\d+: boom \(500\)\.$/);
+    });
+
+    it('small calls are bounded by requestTimeoutMs', async () => {
+      await rawServer(0, '', { requestTimeoutMs: 150 });
+      const err = await rejection(client.running(), 'timeout');
+      assert.match(err.message, /within 150 ms/);
+    });
+
+    it('connection refused is unreachable, without a model', async () => {
+      const f = await setup();
+      await f.goOffline();
+      const err = await rejection(client.running(), 'unreachable');
+      assert.equal(err.message, `llama-swap at ${f.url} is not reachable (connection refused); start it or fix hyperguild.llamaSwapUrl.`);
+    });
+  });
+
+  describe('models()', () => {
+    it('lists every configured model with its aliases', async () => {
+      await setup();
+      assert.deepEqual(await client.models(), [{ id: 'qwen-7b', aliases: ['coder', 'q7'] }, { id: 'org/judge-3b', aliases: [] }]);
+    });
+
+    it('tolerates missing meta and odd entries', async () => {
+      await rawServer(200, JSON.stringify({ object: 'list', data: [{ id: 'plain' }, { id: 'odd', meta: 'x' }, { id: 'mixed', meta: { llamaswap: { aliases: ['ok', 3] } } }, { object: 'model' }] }));
+      assert.deepEqual(await client.models(), [{ id: 'plain', aliases: [] }, { id: 'odd', aliases: [] }, { id: 'mixed', aliases: ['ok'] }]);
+    });
+  });
+
+  describe('version()', () => {
+    it('returns the version string', async () => {
+      await setup({ version: 'v250' });
+      assert.equal(await client.version(), 'v250');
+    });
+
+    it('returns undefined on older servers that 404', async () => {
+      await setup({ version: null });
+      assert.equal(await client.version(), undefined);
+    });
+  });
+
+  describe('preload()', () => {
+    it('GETs /upstream/<model>/ and resolves once the model is ready', async () => {
+      const f = await setup();
+      await client.preload('coder');
+      assert.equal(f.requests[0].path, '/upstream/coder/');
+      assert.deepEqual(f.running(), [{ model: 'qwen-7b', state: 'ready' }]);
+    });
+
+    it('encodes the model name in the path', async () => {
+      const f = await setup();
+      await client.preload('org/judge-3b');
+      assert.equal(f.requests[0].path, '/upstream/org%2Fjudge-3b/');
+      assert.deepEqual(f.running(), [{ model: 'org/judge-3b', state: 'ready' }]);
+    });
+
+    it('rejects with a BackendError naming the model for an unknown model', async () => {
+      const f = await setup();
+      const err = await rejection(client.preload('nope'), 'http');
+      assert.equal(err.message, `Preloading nope failed on llama-swap at ${f.url}: model not found (404).`);
+    });
+
+    it('is bounded by firstByteTimeoutMs, not the short request timeout', async () => {
+      await setup({ models: [{ id: 'slow', loadMs: 300 }] }, { requestTimeoutMs: 100, firstByteTimeoutMs: 1000 });
+      await client.preload('slow');
+      await client.close();
+      client = new LlamaSwapClient({ baseUrl: fake!.url, firstByteTimeoutMs: 100 });
+      await client.unload('slow');
+      await rejection(client.preload('slow'), 'timeout');
+    });
+  });
+
+  describe('unload()', () => {
+    it('POSTs /api/models/unload/<model> and the model is gone', async () => {
+      const f = await setup({ loaded: 'org/judge-3b' });
+      await client.unload('org/judge-3b');
+      assert.equal(f.requests[0].method, 'POST');
+      assert.equal(f.requests[0].path, '/api/models/unload/org%2Fjudge-3b');
+      assert.deepEqual(await client.running(), []);
+    });
+
+    it('404 names the model as not running', async () => {
+      const f = await setup();
+      const err = await rejection(client.unload('qwen-7b'), 'http');
+      assert.equal(err.status, 404);
+      assert.equal(err.message, `qwen-7b is not running on llama-swap at ${f.url} (or is not a configured model), so there was nothing to unload (404).`);
+    });
+  });
+
+  describe('close()', () => {
+    it('destroys the agent; later calls fail instead of hanging, and close is idempotent', async () => {
+      await setup();
+      await client.running();
+      await client.close();
+      await client.close();
+      await assert.rejects(client.running(), BackendError);
+    });
+  });
+});
