@@ -1,22 +1,133 @@
 import * as vscode from 'vscode';
+import { WarmTracker, type ServerWarmState } from './core/warmTracker';
+import type { RunReport } from './core/report';
+import { readSettings, currentScope, type Settings } from './editor/settings';
+import { AnthropicKey } from './editor/anthropicKey';
+import { EngineHost } from './editor/engineHost';
+import { ProposalManager } from './editor/proposals';
+import { RunRegistry } from './editor/runRegistry';
+import { runSkillCommand, type RunSkillArgs } from './editor/runSkillCommand';
+import { WarmStatusBar } from './editor/warmStatusBar';
+import { showWarmMenu } from './editor/warmMenu';
+import { checkSetupCommand } from './editor/setupCheckCommand';
+import { showError, showWarning } from './editor/notify';
 
-// Composition root (placeholder while the editor layer is built): log channel first.
+/** (contract) What `activate()` returns. */
 export interface HyperguildApi {
-  getWarmState(): { server: 'online' | 'offline' | 'unknown'; models: { id: string; state: 'ready' | 'starting' | 'stopping' }[] };
+  runSkill(args?: RunSkillArgs): Promise<RunReport>;
+  getWarmState(): ServerWarmState;
+  onDidChangeWarmState: vscode.Event<ServerWarmState>;
 }
 
+/** Composition root: the log first, then each part, every disposable into the context. */
 export function activate(context: vscode.ExtensionContext): HyperguildApi {
   const log = vscode.window.createOutputChannel('Hyperguild', { log: true });
-  context.subscriptions.push(log);
-  const ids = [
-    'hyperguild.runSkill', 'hyperguild.applyProposal', 'hyperguild.discardProposal', 'hyperguild.cancel',
-    'hyperguild.setAnthropicKey', 'hyperguild.clearAnthropicKey', 'hyperguild.checkSetup', 'hyperguild.warmModelMenu',
-  ];
-  for (const id of ids) {
-    context.subscriptions.push(vscode.commands.registerCommand(id, () => log.info(`${id}: not built yet`)));
+  const push = <T extends vscode.Disposable>(d: T): T => {
+    context.subscriptions.push(d);
+    return d;
+  };
+  push(log);
+
+  let settings: Settings = readSettings(currentScope());
+  const key = new AnthropicKey(context.secrets);
+  const engine = push(new EngineHost(key));
+  const proposals = push(new ProposalManager(log));
+  const runs = push(new RunRegistry());
+  const client = () => engine.llamaSwap(settings);
+  const localModels = () => (settings.tiers ?? []).filter((t) => t.kind === 'local').map((t) => t.model);
+
+  const tracker = new WarmTracker({
+    fetchRunning: (signal) => client().running(signal),
+    fetchAliases: (signal) => client().models(signal),
+    intervalMs: settings.pollSeconds * 1000,
+  });
+  push({ dispose: () => tracker.dispose() });
+  const warmChanged = push(new vscode.EventEmitter<ServerWarmState>());
+  push(tracker.onDidChange((state) => warmChanged.fire(state)));
+  const statusBar = push(new WarmStatusBar(tracker, () => ({ localModels: localModels(), serverUrl: settings.llamaSwapUrl })));
+
+  const preloadIfCold = (run: Settings, model: string) => {
+    void (async () => {
+      const state = tracker.state.server === 'unknown' ? await tracker.refresh() : tracker.state;
+      if (state.server !== 'online' || tracker.stateOf(model)) return;
+      log.info(`Preloading ${model} while you choose a skill.`);
+      await engine.llamaSwap(run).preload(model);
+      await tracker.refresh();
+    })().catch((err: unknown) => log.warn(`Preloading ${model} failed: ${err instanceof Error ? err.message : String(err)}`));
+  };
+
+  const runSkill = (args?: RunSkillArgs) =>
+    runSkillCommand({ log, proposals, engine, runs, warmth: (m) => tracker.warmthOf(m), preloadIfCold }, args);
+
+  const reportProblems = (problems: readonly string[]) => {
+    if (problems.length) showWarning(log, problems.length === 1 ? problems[0] : `${problems[0]} (and ${problems.length - 1} more problems in the log)`);
+    for (const p of problems.slice(1)) log.warn(p);
+  };
+  const untrustedNote = (s: Settings) => {
+    if (s.ignoredUntrusted.length) {
+      showWarning(log, `This workspace is not trusted, so its ${s.ignoredUntrusted.join(' and ')} settings are ignored and your user settings apply.`);
+    }
+  };
+
+  const reload = () => {
+    const before = settings;
+    settings = readSettings(currentScope());
+    if (before.llamaSwapUrl !== settings.llamaSwapUrl || before.firstByteTimeoutMs !== settings.firstByteTimeoutMs) {
+      tracker.setSource((signal) => client().running(signal), (signal) => client().models(signal));
+    }
+    if (before.pollSeconds !== settings.pollSeconds) tracker.setIntervalMs(settings.pollSeconds * 1000);
+    statusBar.refreshContext();
+  };
+
+  push(vscode.workspace.onDidChangeConfiguration((e) => {
+    if (!e.affectsConfiguration('hyperguild')) return;
+    reload();
+    reportProblems(settings.problems);
+  }));
+  push(vscode.workspace.onDidGrantWorkspaceTrust(reload));
+  // The chain is a resource setting: a file in another folder may have another chain.
+  push(vscode.window.onDidChangeActiveTextEditor(() => reload()));
+
+  const commands: Record<string, (...args: never[]) => unknown> = {
+    'hyperguild.runSkill': (args?: RunSkillArgs) => runSkill(args),
+    'hyperguild.applyProposal': async (target?: vscode.Uri) => {
+      const result = await proposals.apply(target);
+      if (!result.applied && result.reason) showWarning(log, result.reason);
+      return result;
+    },
+    'hyperguild.discardProposal': (target?: vscode.Uri) => proposals.discard(target),
+    'hyperguild.cancel': () => {
+      const n = runs.cancelAll();
+      log.info(n ? `Cancelled ${n} run${n === 1 ? '' : 's'}.` : 'Nothing to cancel.');
+    },
+    'hyperguild.showLog': () => log.show(true),
+    'hyperguild.setAnthropicKey': () => key.promptAndStore(),
+    'hyperguild.clearAnthropicKey': () => key.clear(),
+    'hyperguild.checkSetup': async () => {
+      const s = readSettings(currentScope());
+      untrustedNote(s);
+      return checkSetupCommand({
+        log, client: engine.llamaSwap(s), serverUrl: s.llamaSwapUrl, tiers: s.tiers ?? [],
+        hasAnthropicKey: Boolean(await key.get()), settingsProblems: s.problems, verifierModel: s.verifierModel,
+      });
+    },
+    'hyperguild.warmModelMenu': () => showWarmMenu({ client: client(), tracker, localModels: localModels(), log }),
+  };
+  for (const [id, handler] of Object.entries(commands)) {
+    push(vscode.commands.registerCommand(id, async (...args: never[]) => {
+      try {
+        return await handler(...args);
+      } catch (err) {
+        // The last net: no command ends in an unexplained exception.
+        showError(log, `Hyperguild: "${id}" failed unexpectedly; the log has the detail.`, err instanceof Error ? err.stack : String(err));
+        return undefined;
+      }
+    }));
   }
-  context.subscriptions.push(vscode.commands.registerCommand('hyperguild.showLog', () => log.show(true)));
-  return { getWarmState: () => ({ server: 'unknown', models: [] }) };
+
+  reportProblems(settings.problems);
+  untrustedNote(settings);
+  return { runSkill, getWarmState: () => tracker.state, onDidChangeWarmState: warmChanged.event };
 }
 
 export function deactivate(): void {}

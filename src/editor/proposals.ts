@@ -1,0 +1,171 @@
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { TextAnchor } from './anchor';
+
+export const PROPOSAL_SCHEME = 'hyperguild-proposal';
+const ACTIVE_KEY = 'hyperguild.proposalActive';
+
+export interface Proposal {
+  id: string;
+  anchor: TextAnchor;
+  proposed: string;
+  title: string;
+  /** The right side of the diff: the document with the anchored text replaced. */
+  uri: vscode.Uri;
+  content: string;
+}
+
+export interface ApplyResult {
+  applied: boolean;
+  reason?: string;
+}
+
+const idOf = (uri: vscode.Uri) => new URLSearchParams(uri.query).get('id') ?? undefined;
+
+/**
+ * Owns proposals: ONE read-only content provider for every diff's right side, anchors that
+ * follow the user's edits from run start, and safe apply/discard.
+ */
+export class ProposalManager implements vscode.Disposable {
+  private readonly proposals = new Map<string, Proposal>();
+  private readonly anchors = new Set<TextAnchor>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private nextId = 1;
+
+  constructor(private readonly log: vscode.LogOutputChannel) {
+    this.disposables.push(
+      vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, {
+        provideTextDocumentContent: (uri) =>
+          this.proposals.get(idOf(uri) ?? '')?.content ?? '// This Hyperguild proposal is no longer open.\n',
+      }),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        for (const a of this.anchors) if (a.uri.toString() === e.document.uri.toString()) a.follow(e.contentChanges);
+      }),
+      vscode.window.tabGroups.onDidChangeTabs((e) => {
+        // Closing the diff tab discards its proposal and frees its memory.
+        for (const tab of e.closed) {
+          const id = this.proposalIdOfTab(tab);
+          if (id) this.forget(id);
+        }
+        this.updateContext();
+      }),
+    );
+    void this.closeOrphanTabs();
+  }
+
+  /** Starts following the selected text at run start; the run turns it into a proposal or releases it. */
+  track(document: vscode.TextDocument, range: vscode.Range): TextAnchor {
+    const anchor = new TextAnchor(document.uri, document.offsetAt(range.start), document.getText(range));
+    this.anchors.add(anchor);
+    return anchor;
+  }
+
+  release(anchor: TextAnchor): void {
+    this.anchors.delete(anchor);
+  }
+
+  get size(): number {
+    return this.proposals.size;
+  }
+
+  /** Opens the diff of the document against the document with the anchored text replaced. */
+  async open(anchor: TextAnchor, proposed: string, title: string): Promise<Proposal> {
+    const document = await vscode.workspace.openTextDocument(anchor.uri);
+    const text = document.getText();
+    const at = anchor.locate(text) ?? anchor.offset;
+    const content = text.slice(0, at) + proposed + text.slice(at + anchor.original.length);
+    const id = String(this.nextId++);
+    const uri = vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: anchor.uri.path, query: `id=${id}` });
+    const proposal: Proposal = { id, anchor, proposed, title, uri, content };
+    this.proposals.set(id, proposal);
+    await vscode.commands.executeCommand('vscode.diff', anchor.uri, uri, `${title} ↔ ${path.basename(anchor.uri.path)}`, {
+      preview: false,
+      preserveFocus: true,
+      viewColumn: vscode.ViewColumn.Beside,
+    });
+    this.updateContext();
+    return proposal;
+  }
+
+  /** The proposal a command means: the given one, the one in the active tab, else the newest. */
+  resolve(target?: vscode.Uri | string): Proposal | undefined {
+    const id = typeof target === 'string' ? target : target?.scheme === PROPOSAL_SCHEME ? idOf(target) : undefined;
+    if (id) return this.proposals.get(id);
+    const activeTab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    const activeId = activeTab && this.proposalIdOfTab(activeTab);
+    if (activeId && this.proposals.has(activeId)) return this.proposals.get(activeId);
+    return [...this.proposals.values()].pop();
+  }
+
+  /**
+   * Replaces the original text with one WorkspaceEdit (one undo restores it), only if that
+   * text is still there unchanged; never saves. A refusal changes nothing and keeps the proposal.
+   */
+  async apply(target?: vscode.Uri | string): Promise<ApplyResult> {
+    const p = this.resolve(target);
+    if (!p) return { applied: false, reason: 'There is no open Hyperguild proposal to apply.' };
+    const document = await vscode.workspace.openTextDocument(p.anchor.uri);
+    const at = p.anchor.locate(document.getText());
+    if (at === undefined) {
+      const reason = `The selected code in ${path.basename(p.anchor.uri.path)} was changed since the run started, so the proposal was not applied; run the skill again.`;
+      this.log.warn(reason);
+      return { applied: false, reason };
+    }
+    const range = new vscode.Range(document.positionAt(at), document.positionAt(at + p.anchor.original.length));
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(document.uri, range, p.proposed);
+    if (!(await vscode.workspace.applyEdit(edit))) {
+      const reason = `VS Code refused to edit ${path.basename(p.anchor.uri.path)} (is it read-only?), so nothing was changed.`;
+      this.log.warn(reason);
+      return { applied: false, reason };
+    }
+    this.log.info(`Applied "${p.title}" to ${vscode.workspace.asRelativePath(p.anchor.uri)} (not saved).`);
+    await this.discard(p.id);
+    return { applied: true };
+  }
+
+  /** Forgets the proposal and closes its diff; the document is never touched. */
+  async discard(target?: vscode.Uri | string): Promise<void> {
+    const p = this.resolve(target);
+    if (!p) return;
+    const tabs = this.allTabs().filter((t) => this.proposalIdOfTab(t) === p.id);
+    if (tabs.length) await vscode.window.tabGroups.close(tabs, true);
+    this.forget(p.id);
+    this.updateContext();
+  }
+
+  private forget(id: string): void {
+    const p = this.proposals.get(id);
+    if (!p) return;
+    this.proposals.delete(id);
+    this.anchors.delete(p.anchor);
+  }
+
+  private allTabs(): vscode.Tab[] {
+    return vscode.window.tabGroups.all.flatMap((g) => g.tabs);
+  }
+
+  private proposalIdOfTab(tab: vscode.Tab): string | undefined {
+    const input = tab.input;
+    return input instanceof vscode.TabInputTextDiff && input.modified.scheme === PROPOSAL_SCHEME ? idOf(input.modified) : undefined;
+  }
+
+  /** A window reload restores diff tabs whose proposals died with the old window: close them. */
+  private async closeOrphanTabs(): Promise<void> {
+    const orphans = this.allTabs().filter((t) => {
+      const id = this.proposalIdOfTab(t);
+      return id !== undefined && !this.proposals.has(id);
+    });
+    if (orphans.length) await vscode.window.tabGroups.close(orphans, true);
+  }
+
+  private updateContext(): void {
+    void vscode.commands.executeCommand('setContext', ACTIVE_KEY, this.proposals.size > 0);
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+    this.proposals.clear();
+    this.anchors.clear();
+  }
+}

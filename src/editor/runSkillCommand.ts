@@ -1,0 +1,187 @@
+import * as vscode from 'vscode';
+import { runChain, type RunEvent } from '../core/orchestrator';
+import { attemptLine, failedReport, outcomeLine, runHeader, tierTitle, toRunReport, type RunReport } from '../core/report';
+import type { Skill } from '../core/skills';
+import type { Tier } from '../core/chain';
+import type { WarmthSource } from '../core/orchestrator';
+import { readSettings, type Settings } from './settings';
+import { resolveTarget, surroundings } from './selection';
+import { showError, showWarning } from './notify';
+import type { ProposalManager } from './proposals';
+import type { EngineHost } from './engineHost';
+import type { RunRegistry } from './runRegistry';
+
+/** (contract) The argument form of `hyperguild.runSkill`. */
+export interface RunSkillArgs {
+  skill: string;
+  instruction?: string;
+}
+
+export interface RunSkillDeps {
+  log: vscode.LogOutputChannel;
+  proposals: ProposalManager;
+  engine: EngineHost;
+  runs: RunRegistry;
+  warmth: WarmthSource;
+  /** Asks llama-swap to load the model when it is cold (preload on command start). */
+  preloadIfCold: (settings: Settings, model: string) => void;
+}
+
+type Choice = { skill: Skill; instruction?: string };
+
+async function pickSkill(skills: readonly Skill[]): Promise<Choice | undefined> {
+  const items = skills.map((skill) => ({ label: skill.title, description: skill.id, detail: skill.description, skill }));
+  const picked = await vscode.window.showQuickPick(items, { title: 'Hyperguild: Run Skill on Selection', placeHolder: 'Choose a skill', matchOnDetail: true });
+  if (!picked) return undefined;
+  if (!picked.skill.needsInstruction) return { skill: picked.skill };
+  const instruction = await vscode.window.showInputBox({ title: 'Hyperguild: Custom Instruction', prompt: 'What should change in the selected code?', placeHolder: 'e.g. use async/await instead of callbacks' });
+  return instruction?.trim() ? { skill: picked.skill, instruction: instruction.trim() } : undefined;
+}
+
+/** Live progress text for the tier in flight, with a seconds counter while a model loads. */
+class ProgressText {
+  private tier: { title: string; label: string; started: number; loading: boolean; writing: boolean } | undefined;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly report: (message: string) => void) {
+    this.timer = setInterval(() => this.render(), 1000);
+  }
+
+  onEvent(e: RunEvent): void {
+    if (e.type === 'tier-start') {
+      const cold = e.tier.kind === 'local' && (e.warm === 'cold' || e.warm === 'starting');
+      this.tier = { title: tierTitle(e.tier, e.tierIndex, e.tierCount, e.warm), label: e.tier.label, started: Date.now(), loading: cold, writing: false };
+    } else if (this.tier && e.type === 'loading') {
+      this.tier.loading = true;
+    } else if (this.tier && e.type === 'text' && !this.tier.writing) {
+      this.tier.writing = true;
+      this.tier.loading = false;
+    } else if (this.tier && e.type === 'verifying') {
+      this.tier.title = `${this.tier.title} · verifying`;
+    } else return;
+    this.render();
+  }
+
+  private render(): void {
+    if (!this.tier) return;
+    const secs = Math.round((Date.now() - this.tier.started) / 1000);
+    this.report(this.tier.loading ? `loading ${this.tier.label}… ${secs} s` : `${this.tier.title} · ${secs} s`);
+  }
+
+  dispose(): void {
+    clearInterval(this.timer);
+  }
+}
+
+/** A run that could not start or finish: one sentence to the user, the same in the report. */
+function failWith(log: vscode.LogOutputChannel, message: string, warnOnly = false): RunReport {
+  if (warnOnly) showWarning(log, message);
+  else showError(log, message);
+  return failedReport(message);
+}
+
+function describeWhere(document: vscode.TextDocument, range: vscode.Range): string {
+  return `${vscode.workspace.asRelativePath(document.uri)}:${range.start.line + 1}-${range.end.line + 1}`;
+}
+
+/**
+ * Runs a skill on the active editor's selection through the chain and opens the accepted
+ * answer as a proposal diff. Resolves to the run report (contract); never throws.
+ */
+export async function runSkillCommand(deps: RunSkillDeps, args?: RunSkillArgs): Promise<RunReport> {
+  const fail = (message: string, warnOnly = false) => failWith(deps.log, message, warnOnly);
+  const log = deps.log;
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) return fail('Open a file and select the code to change before running a Hyperguild skill.', true);
+  const document = editor.document;
+  const settings = readSettings(document.uri);
+  if (settings.ignoredUntrusted.length) {
+    log.warn(`This workspace is not trusted, so its ${settings.ignoredUntrusted.join(' and ')} settings are ignored; your user settings apply.`);
+  }
+  if (!settings.tiers) return fail(settings.problems[0]);
+  const tiers: Tier[] = settings.tiers;
+
+  let choice: Choice | undefined;
+  if (args) {
+    if (typeof args !== 'object' || typeof args.skill !== 'string') return fail('hyperguild.runSkill takes { skill: string, instruction?: string }.');
+    const skill = settings.skills.find((s) => s.id === args.skill);
+    if (!skill) return fail(`There is no skill "${args.skill}"; use one of ${settings.skills.map((s) => s.id).join(', ')}.`);
+    if (skill.needsInstruction && !args.instruction?.trim()) return fail(`The skill "${skill.id}" needs an instruction.`);
+    choice = { skill, ...(args.instruction?.trim() && { instruction: args.instruction.trim() }) };
+  } else {
+    // Overlap a cold model's load with the user's choice of skill.
+    const firstLocal = tiers.find((t) => t.kind === 'local');
+    if (firstLocal && settings.preloadOnCommandStart) deps.preloadIfCold(settings, firstLocal.model);
+    choice = await pickSkill(settings.skills);
+    if (!choice) return { status: 'cancelled', message: 'No skill was chosen.', attempts: [] };
+  }
+
+  const target = await resolveTarget(editor);
+  if ('error' in target) return fail(target.error, true);
+  return runOnRange(deps, settings, tiers, choice, document, target.range, target.note);
+}
+
+async function runOnRange(
+  deps: RunSkillDeps, settings: Settings, tiers: Tier[], choice: Choice,
+  document: vscode.TextDocument, range: vscode.Range, note?: string,
+): Promise<RunReport> {
+  const { log } = deps;
+  const anchor = deps.proposals.track(document, range);
+  const original = anchor.original;
+  const { before, after } = surroundings(document, range, settings.contextLines);
+  const controller = deps.runs.start();
+  const where = describeWhere(document, range);
+  log.info(runHeader(choice.skill.id, where, tiers) + (note ? ` (${note})` : ''));
+
+  try {
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Hyperguild: ${choice.skill.title}`, cancellable: true },
+      async (progress, token) => {
+        token.onCancellationRequested(() => controller.abort());
+        const text = new ProgressText((message) => progress.report({ message }));
+        try {
+          return await runChain({
+            tiers, skill: choice.skill, signal: controller.signal, maxTokens: settings.maxOutputTokens,
+            task: { filePath: vscode.workspace.asRelativePath(document.uri), languageId: document.languageId, selection: original, before, after, ...(choice.instruction && { instruction: choice.instruction }) },
+            backends: deps.engine.backends(settings),
+            verifierModel: settings.verifierModel,
+            prices: settings.prices,
+            warmth: deps.warmth,
+            onEvent: (e) => {
+              text.onEvent(e);
+              if (e.type === 'attempt') log.info(`  ${attemptLine(e.attempt, tiers.length)}`);
+              else if (e.type === 'loading') log.debug(`  ${e.message}`);
+              else if (e.type === 'text') log.trace(e.delta);
+            },
+          });
+        } finally {
+          text.dispose();
+        }
+      },
+    );
+    log.info(outcomeLine(result, tiers.length));
+    const report = toRunReport(result, original);
+    if (result.status !== 'accepted' || result.proposal === undefined || !result.accepted) {
+      deps.proposals.release(anchor);
+      if (result.status === 'exhausted') showError(log, `Hyperguild: no answer for "${choice.skill.title}" passed the checks after ${result.attempts.length} attempts; the log says why.`);
+      return report;
+    }
+    const proposal = await deps.proposals.open(anchor, result.proposal, `${choice.skill.title} by ${result.accepted.model}`);
+    void vscode.window
+      .showInformationMessage(`Hyperguild: ${choice.skill.title} by ${result.accepted.model} is ready to review.`, 'Apply', 'Discard')
+      .then(async (action) => {
+        if (action === 'Apply') {
+          const applied = await deps.proposals.apply(proposal.id);
+          if (!applied.applied && applied.reason) showWarning(log, applied.reason);
+        } else if (action === 'Discard') await deps.proposals.discard(proposal.id);
+      });
+    return report;
+  } catch (err) {
+    deps.proposals.release(anchor);
+    const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    log.error(detail);
+    return failWith(log, `Hyperguild could not finish "${choice.skill.title}" because of an internal error; the log has the detail.`);
+  } finally {
+    deps.runs.end(controller);
+  }
+}

@@ -1,0 +1,71 @@
+// Helpers for extension-host tests: settings that are restored, documents that are closed without
+// save prompts, polling with a bound.
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import type { RecordedRequest, ChatReply } from '../../fakes/fakeLlamaSwap';
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function waitFor(condition: () => boolean, what: string, ms = 8000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > end) assert.fail(`not in time (${ms} ms): ${what}`);
+    await sleep(20);
+  }
+}
+
+/** Sets workspace settings and restores the previous values. */
+export class Settings {
+  private readonly saved = new Map<string, unknown>();
+
+  async set(key: string, value: unknown): Promise<void> {
+    const config = vscode.workspace.getConfiguration('hyperguild');
+    if (!this.saved.has(key)) this.saved.set(key, config.inspect(key)?.workspaceValue);
+    await config.update(key, value, vscode.ConfigurationTarget.Workspace);
+  }
+
+  async restore(): Promise<void> {
+    const config = vscode.workspace.getConfiguration('hyperguild');
+    for (const [key, value] of this.saved) await config.update(key, value, vscode.ConfigurationTarget.Workspace);
+    this.saved.clear();
+  }
+}
+
+export function proposalTabs(): vscode.TabInputTextDiff[] {
+  return vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .map((t) => t.input)
+    .filter((i): i is vscode.TabInputTextDiff => i instanceof vscode.TabInputTextDiff && i.modified.scheme === 'hyperguild-proposal');
+}
+
+/** Closes every editor, reverting dirty ones first so no save dialog blocks the run. */
+export async function closeAll(): Promise<void> {
+  for (const doc of vscode.workspace.textDocuments) {
+    if (doc.isDirty && (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled')) {
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+  }
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+export async function openWith(content: string, language = 'typescript'): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument({ language, content });
+  return vscode.window.showTextDocument(doc);
+}
+
+export function select(editor: vscode.TextEditor, fromLine: number, toLine: number): void {
+  editor.selection = new vscode.Selection(fromLine, 0, toLine, editor.document.lineAt(toLine).text.length);
+}
+
+export const isJudge = (r: RecordedRequest) => typeof r.body === 'object' && r.body !== null && 'response_format' in r.body;
+
+/** A llama-swap answer with one fenced block, streamed in small pieces. */
+export function codeReply(code: string, chunkDelayMs = 0): ChatReply {
+  const text = `Here is the change:\n\`\`\`typescript\n${code}\n\`\`\`\n`;
+  return { kind: 'text', pieces: text.match(/[\s\S]{1,6}/g) ?? [], chunkDelayMs, finish: 'stop' };
+}
+
+export function verdictReply(verdict: 'accept' | 'escalate', feedback: string): ChatReply {
+  return { kind: 'text', pieces: [JSON.stringify({ verdict, feedback })], finish: 'stop' };
+}
