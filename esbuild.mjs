@@ -1,15 +1,17 @@
-// Bundles the extension. The Anthropic SDK goes into its own file, required only when a cloud
-// tier first runs, so activation never parses it.
+// Bundles the extension. The Anthropic SDK and undici go into files of their own, required only
+// on first use (a cloud tier; the first HTTP request), so activation never parses them.
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
-/** Rewrites `@anthropic-ai/sdk` in the main bundle to the sibling lazily-required bundle. */
-const lazySdk = {
-  name: 'lazy-anthropic-sdk',
+/** Heavy modules and the sibling bundle the main bundle requires them from. */
+const LAZY = { '@anthropic-ai/sdk': './anthropic-sdk.js', undici: './undici.js' };
+
+const lazyModules = {
+  name: 'lazy-modules',
   setup(build) {
-    build.onResolve({ filter: /^@anthropic-ai\/sdk$/ }, () => ({ path: './anthropic-sdk.js', external: true }));
+    build.onResolve({ filter: /^(@anthropic-ai\/sdk|undici)$/ }, (args) => ({ path: LAZY[args.path], external: true }));
   },
 };
 
@@ -27,8 +29,9 @@ const common = {
 };
 
 const builds = [
-  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [lazySdk] },
+  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [lazyModules] },
   { ...common, entryPoints: ['src/backends/anthropicSdkEntry.ts'], outfile: 'dist/anthropic-sdk.js' },
+  { ...common, entryPoints: ['src/backends/undiciEntry.ts'], outfile: 'dist/undici.js' },
 ];
 
 if (watch) {
@@ -41,6 +44,7 @@ if (watch) {
   const results = await Promise.all(builds.map((options) => esbuild.build(options)));
   for (const [i, result] of results.entries()) {
     const [file, info] = Object.entries(result.metafile.outputs).find(([f]) => f.endsWith('.js'));
-    console.log(`[esbuild] ${file} ${(info.bytes / 1024).toFixed(1)} KiB${i === 0 ? '' : ' (loaded on first cloud tier)'}`);
+    const when = ['', ' (loaded on the first cloud tier)', ' (loaded on the first request to llama-swap)'][i];
+    console.log(`[esbuild] ${file} ${(info.bytes / 1024).toFixed(1)} KiB${when}`);
   }
 }

@@ -3,8 +3,8 @@
 // and the server; bodies go to `detail`.
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Agent, type Dispatcher } from 'undici';
-import { z } from 'zod';
+import type { Agent, Dispatcher } from 'undici';
+import * as z from 'zod/mini';
 import { BackendError, type ChatBackend, type ChatRequest, type ChatResult, type RunningModel } from '../core/types';
 import { displayAddress, LlamaSwapErrors, retryAfterMs } from './httpErrors';
 import { ChatStreamReader } from './sse';
@@ -85,21 +85,28 @@ class Guard {
   }
 }
 
-const RunningEntry = z.object({ model: z.string().min(1), state: z.enum(['starting', 'ready', 'stopping']) });
-const RunningBody = z.object({ running: z.array(z.unknown()).nullish() });
+const RunningEntry = z.object({ model: z.string().check(z.minLength(1)), state: z.enum(['starting', 'ready', 'stopping']) });
+const RunningBody = z.object({ running: z.nullish(z.array(z.unknown())) });
 const ModelEntry = z.object({
-  id: z.string().min(1),
-  meta: z.object({ llamaswap: z.object({ aliases: z.array(z.unknown()).nullish() }).nullish() }).nullish().catch(undefined),
+  id: z.string().check(z.minLength(1)),
+  meta: z.catch(z.nullish(z.object({ llamaswap: z.nullish(z.object({ aliases: z.nullish(z.array(z.unknown())) })) })), undefined),
 });
-const ModelsBody = z.object({ data: z.array(z.unknown()).nullish() });
-const VersionBody = z.object({ version: z.string().min(1) });
+const ModelsBody = z.object({ data: z.nullish(z.array(z.unknown())) });
+const VersionBody = z.object({ version: z.string().check(z.minLength(1)) });
+
+/**
+ * undici is required on the first request, not at import: the status bar's first poll runs after
+ * activation, so activation never parses it (esbuild ships it as dist/undici.js, see esbuild.mjs).
+ */
+let undici: typeof import('undici') | undefined;
+const loadUndici = () => (undici ??= require('undici') as typeof import('undici'));
 
 export class LlamaSwapClient implements ChatBackend {
   readonly id = 'llama-swap' as const;
   /** The server as shown to the user. */
   readonly address: string;
   private readonly base: URL;
-  private readonly agent: Agent;
+  private agentInstance: Agent | undefined;
   private readonly errors: LlamaSwapErrors;
   private readonly firstByteMs: number;
   private readonly idleMs: number;
@@ -114,9 +121,13 @@ export class LlamaSwapClient implements ChatBackend {
     this.idleMs = options.idleTimeoutMs ?? 60_000;
     this.maxAnswerBytes = options.maxAnswerBytes ?? 1024 * 1024;
     this.requestMs = options.requestTimeoutMs ?? 5_000;
+  }
+
+  private get agent(): Agent {
     // Our own timers bound every phase, so undici's (300 s) must not cut a long cold load first.
     // llama-server closes idle keep-alive sockets after 5 s; reuse ours for less than that.
-    this.agent = new Agent({ keepAliveTimeout: 4_000, headersTimeout: 0, bodyTimeout: 0, connect: { timeout: 10_000 } });
+    this.agentInstance ??= new (loadUndici().Agent)({ keepAliveTimeout: 4_000, headersTimeout: 0, bodyTimeout: 0, connect: { timeout: 10_000 } });
+    return this.agentInstance;
   }
 
   async chat(req: ChatRequest): Promise<ChatResult> {
@@ -207,7 +218,7 @@ export class LlamaSwapClient implements ChatBackend {
   }
 
   async close(): Promise<void> {
-    if (!this.agent.destroyed) await this.agent.destroy();
+    if (this.agentInstance && !this.agentInstance.destroyed) await this.agentInstance.destroy();
   }
 
   private async getJson(path: string, subject: string, signal?: AbortSignal): Promise<unknown> {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { BackendId, TierKind } from './types';
 
 /** One tier of the escalation chain, normalised from the user's setting. */
@@ -11,17 +11,15 @@ export interface Tier {
   label: string;
 }
 
-const modelName = z.string().trim().min(1, 'the model name is empty');
+const modelName = z.string().check(z.trim(), z.minLength(1, 'the model name is empty'));
 
-const entrySchema = z.union([
-  modelName,
-  z.strictObject({
-    model: modelName,
-    backend: z.enum(['llama-swap', 'anthropic']).optional(),
-    verify: z.boolean().optional(),
-    label: z.string().optional(),
-  }),
-]);
+const objectEntry = z.strictObject({
+  model: modelName,
+  backend: z.optional(z.enum(['llama-swap', 'anthropic'])),
+  verify: z.optional(z.boolean()),
+  label: z.optional(z.string()),
+});
+const entrySchema = z.union([modelName, objectEntry]);
 
 export type ChainEntry = z.infer<typeof entrySchema>;
 
@@ -56,7 +54,7 @@ function entryProblem(value: unknown): string {
   }
   const record = value as Record<string, unknown>;
   if (!('model' in record)) return 'it has no "model" field';
-  const object = entrySchema.options[1].safeParse(value);
+  const object = objectEntry.safeParse(value);
   if (object.success) return 'it is not valid';
   const issue = object.error.issues[0];
   if (issue.code === 'unrecognized_keys') return `it has an unknown field "${issue.keys[0]}"`;

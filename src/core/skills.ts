@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 export interface Skill {
   id: string;
@@ -69,11 +69,11 @@ export const BUILT_IN_SKILLS: readonly Skill[] = [
 ];
 
 const userSkillSchema = z.object({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'its id must be lower-case letters, digits and dashes'),
-  title: z.string().min(1).optional(),
-  description: z.string().optional(),
-  prompt: z.string().trim().min(1, 'its prompt is empty'),
-  expectsCode: z.boolean().optional(),
+  id: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]*$/, 'its id must be lower-case letters, digits and dashes')),
+  title: z.optional(z.string().check(z.minLength(1))),
+  description: z.optional(z.string()),
+  prompt: z.string().check(z.trim(), z.minLength(1, 'its prompt is empty')),
+  expectsCode: z.optional(z.boolean()),
 });
 
 export interface SkillSet {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { BackendError, type ChatBackend, type ChatResult, type JsonSchemaFormat } from './types';
 import { delimit, sameCode, type Task } from './prompts';
 import type { Skill } from './skills';

@@ -82,6 +82,7 @@ export class FakeLlamaSwap {
   responder?: Responder;
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
+  private readonly bySocket = new Map<Socket, RecordedRequest[]>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private current?: { id: string; state: 'starting' | 'ready'; ready: Promise<void> };
   private port = 0;
@@ -94,7 +95,13 @@ export class FakeLlamaSwap {
     this.server.keepAliveTimeout = 5_000;
     this.server.on('connection', (socket) => {
       this.sockets.add(socket);
-      socket.once('close', () => this.sockets.delete(socket));
+      // One listener per socket (not per request: keep-alive sockets serve many).
+      socket.once('close', () => {
+        this.sockets.delete(socket);
+        const at = performance.now();
+        for (const rec of this.bySocket.get(socket) ?? []) rec.socketClosedAt ??= at;
+        this.bySocket.delete(socket);
+      });
     });
     if (options.loaded) this.current = { id: options.loaded, state: 'ready', ready: Promise.resolve() };
   }
@@ -171,7 +178,7 @@ export class FakeLlamaSwap {
     this.requests.push(rec);
     res.sendDate = false;
     res.once('close', () => { rec.closedAt = performance.now(); rec.clientAborted = !res.writableFinished; });
-    req.socket.once('close', () => { rec.socketClosedAt ??= performance.now(); });
+    this.bySocket.set(req.socket, [...(this.bySocket.get(req.socket) ?? []), rec]);
 
     if (path !== '/health' && !this.authorized(req.headers)) return this.json(res, 401, this.errorBody('unauthorized: invalid or missing API key', 401));
     const route = `${rec.method} ${path}`;
