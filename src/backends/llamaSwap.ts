@@ -99,6 +99,7 @@ const VersionBody = z.object({ version: z.string().check(z.minLength(1)) });
  * activation, so activation never parses it (esbuild ships it as dist/undici.js, see esbuild.mjs).
  */
 let undici: typeof import('undici') | undefined;
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose, see above
 const loadUndici = () => (undici ??= require('undici') as typeof import('undici'));
 
 export class LlamaSwapClient implements ChatBackend {
