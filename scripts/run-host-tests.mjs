@@ -1,7 +1,8 @@
 // Offline extension-host test driver: runs out/test/integration/index.js inside a real VS Code 1.100.3
 // (code-server from .cache/test-host, see scripts/install-test-host.sh) driven by headless Debian chromium.
 // Env: HOST_TEST_TIMEOUT_MS (default 300000), HOST_TEST_GREP (mocha grep), HOST_TEST_VERBOSE=1 (server and
-// browser logs), CHROMIUM_PATH (default /usr/bin/chromium).
+// browser logs), CHROMIUM_PATH (default /usr/bin/chromium), HOST_SUITE (another compiled suite index, e.g. the
+// screenshot scenes), HOST_SCREENSHOT_DIR (where a suite line `SCREENSHOT <name> [bottom:<px>]` saves <name>.png).
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -14,7 +15,9 @@ import { chromium } from 'playwright-core';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CODE_SERVER = path.join(ROOT, '.cache/test-host/node_modules/code-server/out/node/entry.js');
 const SUITE_DIR = path.join(ROOT, 'out/test/integration');
-const SUITE = path.join(SUITE_DIR, 'index.js');
+const SUITE = process.env.HOST_SUITE ? path.resolve(ROOT, process.env.HOST_SUITE) : path.join(SUITE_DIR, 'index.js');
+const SCREENSHOT_DIR = process.env.HOST_SCREENSHOT_DIR ? path.resolve(ROOT, process.env.HOST_SCREENSHOT_DIR) : undefined;
+const SCREENSHOT = /^SCREENSHOT (\S+)(?: bottom:(\d+))?$/;
 const OPTIONS_FILE = path.join(SUITE_DIR, 'host-options.json');
 const LOG_DIR = path.join(ROOT, '.cache/host-test-logs');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -180,7 +183,7 @@ async function main() {
       executablePath: CHROMIUM, headless: true, args, env: { ...process.env, ...xdgEnv(dirs.xdg) },
       handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
     });
-    const page = await state.browser.newPage();
+    const page = await state.browser.newPage({ viewport: { width: 1280, height: 800 } });
     let onExit;
     const exited = new Promise((resolve, reject) => {
       onExit = resolve;
@@ -193,6 +196,14 @@ async function main() {
       const line = format(...(Array.isArray(args) ? args : [args]));
       const m = line.match(SENTINEL);
       if (m) sentinel = Number(m[1]);
+      const shot = SCREENSHOT_DIR && line.match(SCREENSHOT);
+      if (shot) {
+        // The suite waits for the file to appear, so the scene stays put until it is taken.
+        const file = path.join(SCREENSHOT_DIR, `${shot[1]}.png`);
+        const bottom = shot[2] ? Number(shot[2]) : undefined;
+        void page.screenshot({ path: file, ...(bottom && { clip: { x: 0, y: 800 - bottom, width: 1280, height: bottom } }) })
+          .then(() => say(`screenshot ${path.relative(ROOT, file)}`), (err) => say(`screenshot ${shot[1]} failed: ${err.message}`));
+      }
       if (VERBOSE || !WORKBENCH_NOISE.test(line)) console.log(line);
     });
     if (VERBOSE) page.on('console', (msg) => console.log(`[browser:${msg.type()}] ${msg.text()}`));

@@ -1,0 +1,73 @@
+// Screenshot scenes for the README, run in the real offline host by `npm run screenshots`:
+// each scene is set up through the extension's own commands, then the driver shoots the page.
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { FakeLlamaSwap } from '../fakes/fakeLlamaSwap';
+import { codeReply, isJudge, sleep, verdictReply, waitFor } from '../integration/support/host';
+
+const MEDIA = path.resolve(__dirname, '../../../media');
+
+async function shoot(name: string, bottom?: number): Promise<void> {
+  const file = path.join(MEDIA, `${name}.png`);
+  fs.rmSync(file, { force: true });
+  await sleep(1200); // let the workbench finish painting
+  console.log(`SCREENSHOT ${name}${bottom ? ` bottom:${bottom}` : ''}`);
+  await waitFor(() => fs.existsSync(file), `${name}.png`, 15_000);
+}
+
+const BETTER = [
+  'export function average(values: number[]): number {',
+  '  if (values.length === 0) return 0;',
+  '  const total = values.reduce((sum, v) => sum + v, 0);',
+  '  return total / values.length;',
+  '}',
+].join('\n');
+
+export async function run(): Promise<void> {
+  let failures = 0;
+  const fake = await FakeLlamaSwap.start({ models: [{ id: 'qwen2.5-coder-7b' }, { id: 'qwen2.5-coder-32b', loadMs: 800 }], loaded: 'qwen2.5-coder-7b' });
+  const config = vscode.workspace.getConfiguration('hyperguild');
+  try {
+    await vscode.extensions.getExtension('hyperguild.hyperguild')!.activate();
+    // The 7b answer is judged wrong (it drops the empty-array case); the 32b one passes.
+    fake.responder = (r) => {
+      const body = r.body as { model: string };
+      if (isJudge(r)) {
+        return body.model === 'qwen2.5-coder-7b'
+          ? verdictReply('escalate', 'the empty-array case now divides by zero')
+          : verdictReply('accept', 'same behaviour, clearer, typed');
+      }
+      return body.model === 'qwen2.5-coder-7b'
+        ? codeReply('export function average(values: number[]): number {\n  return values.reduce((a, b) => a + b) / values.length;\n}', 2)
+        : codeReply(BETTER, 2);
+    };
+    await config.update('statusBarPollSeconds', 0.5, vscode.ConfigurationTarget.Workspace);
+    await config.update('chain', ['qwen2.5-coder-7b', 'qwen2.5-coder-32b', 'claude-sonnet-5-5'], vscode.ConfigurationTarget.Workspace);
+    await config.update('llamaSwapUrl', fake.url, vscode.ConfigurationTarget.Workspace);
+
+    const folder = vscode.workspace.workspaceFolders![0].uri;
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder, 'src/math.ts'));
+    const editor = await vscode.window.showTextDocument(doc);
+    const start = doc.getText().split('\n').findIndex((l) => l.startsWith('export function average'));
+    editor.selection = new vscode.Selection(start, 0, start + 6, 1);
+    await vscode.commands.executeCommand('hyperguild.runSkill', { skill: 'refactor' });
+    // The diff opens beside without taking focus; its group shows Apply/Discard once focused.
+    await vscode.commands.executeCommand('workbench.action.focusSecondEditorGroup');
+    await shoot('diff');
+    await vscode.commands.executeCommand('workbench.action.focusFirstEditorGroup');
+
+    await vscode.commands.executeCommand('hyperguild.showLog');
+    await shoot('log');
+    await vscode.commands.executeCommand('workbench.action.closePanel');
+    await shoot('status-bar', 48);
+  } catch (err) {
+    failures = 1;
+    console.log(`screenshot scenes failed: ${err instanceof Error ? err.stack : String(err)}`);
+  } finally {
+    for (const key of ['statusBarPollSeconds', 'chain', 'llamaSwapUrl']) await config.update(key, undefined, vscode.ConfigurationTarget.Workspace);
+    await fake.close();
+  }
+  console.log(`TESTS_DONE failures=${failures}`);
+  if (failures) throw new Error('screenshot scenes failed');
+}
