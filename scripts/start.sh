@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # npm start: build, then open sample-workspace with the extension loaded: in desktop VS Code when `code`
-# is on PATH, otherwise in code-server (offline test host) at http://127.0.0.1:${PORT:-8080}/.
+# is on PATH, otherwise in code-server (offline test host) at http://127.0.0.1:${PORT:-3800}/ (not 8080: that is llama-swap's port).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -23,7 +23,7 @@ mkdir -p "$EXT_DIR" "$ROOT/.cache/start-user-data"
 find "$EXT_DIR" -mindepth 1 -maxdepth 1 -type l -name 'hyperguild.hyperguild-*' ! -name "$id" -delete
 ln -sfn "$ROOT" "$EXT_DIR/$id"
 
-PORT="${PORT:-8080}"
+PORT="${PORT:-3800}"
 unset VSCODE_IPC_HOOK_CLI   # set inside a VS Code terminal: code-server would hand the folder over and exit
 echo "[start] Hyperguild ($id) in code-server: open http://127.0.0.1:$PORT/?folder=$ROOT/sample-workspace"
 echo "[start] after a rebuild (npm run build), reload the browser window. Ctrl-C stops the server."
