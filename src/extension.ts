@@ -11,17 +11,22 @@ import { WarmStatusBar } from './editor/warmStatusBar';
 import { showWarmMenu } from './editor/warmMenu';
 import { checkSetupCommand } from './editor/setupCheckCommand';
 import { showError, showWarning } from './editor/notify';
+import { tapLog } from './editor/logTap';
 
 /** (contract) What `activate()` returns. */
 export interface HyperguildApi {
   runSkill(args?: RunSkillArgs): Promise<RunReport>;
   getWarmState(): ServerWarmState;
   onDidChangeWarmState: vscode.Event<ServerWarmState>;
+  /** Only when the extension runs under tests (ExtensionMode.Test): every line handed to the log. Not a contract. */
+  testing?: { logLines: readonly string[] };
 }
 
 /** Composition root: the log first, then each part, every disposable into the context. */
 export function activate(context: vscode.ExtensionContext): HyperguildApi {
-  const log = vscode.window.createOutputChannel('Hyperguild', { log: true });
+  const channel = vscode.window.createOutputChannel('Hyperguild', { log: true });
+  const testLog: string[] | undefined = context.extensionMode === vscode.ExtensionMode.Test ? [] : undefined;
+  const log = testLog ? tapLog(channel, testLog) : channel;
   const push = <T extends vscode.Disposable>(d: T): T => {
     context.subscriptions.push(d);
     return d;
@@ -127,7 +132,7 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
 
   reportProblems(settings.problems);
   untrustedNote(settings);
-  return { runSkill, getWarmState: () => tracker.state, onDidChangeWarmState: warmChanged.event };
+  return { runSkill, getWarmState: () => tracker.state, onDidChangeWarmState: warmChanged.event, ...(testLog && { testing: { logLines: testLog } }) };
 }
 
 export function deactivate(): void {}

@@ -19,6 +19,8 @@ export interface Attempt {
   loadMs?: number;
   verdict: Verdict;
   feedback?: string;
+  /** For the log only (a server's error body, a cause chain); never in the run report. */
+  detail?: string;
   /** Tokens of the tier's generation and of its judge, added up. */
   inputTokens?: number;
   outputTokens?: number;
@@ -120,7 +122,9 @@ export async function runChain(options: RunOptions): Promise<RunResult> {
       });
     } catch (err) {
       const canceled = isCancel(err, signal);
-      await finish({ verdict: 'error', feedback: canceled ? 'cancelled' : err instanceof Error ? err.message : String(err) });
+      let detail: string | undefined;
+      if (!canceled) detail = err instanceof BackendError ? err.detail : err instanceof Error ? err.stack : undefined;
+      await finish({ verdict: 'error', feedback: canceled ? 'cancelled' : err instanceof Error ? err.message : String(err), ...(detail && { detail }) });
       if (canceled) return cancelled();
       continue;
     }
@@ -131,6 +135,7 @@ export async function runChain(options: RunOptions): Promise<RunResult> {
     let verdict: 'accept' | 'escalate' = gated ? 'escalate' : 'accept';
     let feedback = gated;
     let spent = { ...tokens };
+    let judgeDetail: string | undefined;
     if (!gated && tier.verify) {
       emit({ type: 'verifying', tierIndex, model: options.verifierModel || tier.model });
       const judgeModel = options.verifierModel || tier.model;
@@ -142,6 +147,7 @@ export async function runChain(options: RunOptions): Promise<RunResult> {
         });
         verdict = v.verdict;
         feedback = v.feedback;
+        judgeDetail = v.detail;
         // The judge's tokens count against the tier only when it ran on the tier's own model.
         if (!options.verifierModel) spent = { inputTokens: sum(spent.inputTokens, v.inputTokens), outputTokens: sum(spent.outputTokens, v.outputTokens) };
       } catch (err) {
@@ -154,7 +160,7 @@ export async function runChain(options: RunOptions): Promise<RunResult> {
       await finish({ verdict: 'error', feedback: 'cancelled', ...spent, costUsd: price(spent.inputTokens, spent.outputTokens) }, answer.loadMs);
       return cancelled();
     }
-    await finish({ verdict, ...(feedback && { feedback }), ...spent, costUsd: price(spent.inputTokens, spent.outputTokens) }, answer.loadMs);
+    await finish({ verdict, ...(feedback && { feedback }), ...(judgeDetail && { detail: judgeDetail }), ...spent, costUsd: price(spent.inputTokens, spent.outputTokens) }, answer.loadMs);
 
     if (verdict === 'accept') {
       const proposal = fitToSelection(rawCode ?? answer.text, options.task.selection);
@@ -169,7 +175,8 @@ export async function runChain(options: RunOptions): Promise<RunResult> {
     prior.push({ model: tier.model, feedback: feedback ?? 'rejected', ...(rawCode && { answer: rawCode }) });
   }
 
-  const reasons = attempts.map((a) => `${a.model}: ${a.feedback ?? a.verdict}`).join('; ');
+  // Each reason may be a sentence of its own: drop its final stop, the message ends with one.
+  const reasons = attempts.map((a) => `${a.model}: ${(a.feedback ?? a.verdict).replace(/[.\s]+$/, '')}`).join('; ');
   return {
     status: 'exhausted',
     message: `No answer was accepted after ${attempts.length} attempt${attempts.length === 1 ? '' : 's'} (${reasons}).`,

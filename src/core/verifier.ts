@@ -6,6 +6,8 @@ import type { Skill } from './skills';
 export interface Verdict {
   verdict: 'accept' | 'escalate';
   feedback: string;
+  /** For the log only: why the judge could not be asked or read. */
+  detail?: string;
   /** Tokens the judge spent (none when a gate decided). */
   inputTokens?: number;
   outputTokens?: number;
@@ -103,10 +105,11 @@ export async function judge(request: JudgeRequest): Promise<Verdict> {
   } catch (err) {
     if (err instanceof BackendError && err.kind === 'cancelled') throw err;
     const why = err instanceof Error ? err.message : String(err);
-    return { verdict: 'escalate', feedback: `the verifier failed: ${why}` };
+    const detail = err instanceof BackendError ? err.detail : err instanceof Error ? err.stack : undefined;
+    return { verdict: 'escalate', feedback: `the verifier failed: ${why}`, ...(detail && { detail }) };
   }
   const tokens = { inputTokens: result.inputTokens, outputTokens: result.outputTokens };
   const verdict = parseVerdict(result.text);
-  if (!verdict) return { verdict: 'escalate', feedback: UNREADABLE, ...tokens };
+  if (!verdict) return { verdict: 'escalate', feedback: UNREADABLE, detail: `the verifier said: ${result.text.slice(0, 2000)}`, ...tokens };
   return { ...verdict, ...tokens };
 }

@@ -7,38 +7,46 @@ import type * as vscode from 'vscode';
 export class TextAnchor {
   /** Set once an edit touched the anchored text itself. */
   touched = false;
+  /** The current extent of the anchored region: the original's length until an edit touches it. */
+  length: number;
 
   constructor(
     readonly uri: vscode.Uri,
     public offset: number,
     readonly original: string,
-  ) {}
+  ) {
+    this.length = original.length;
+  }
 
   /** Shifts the anchor by the edits of one change event (offsets refer to the text before it). */
   follow(changes: readonly vscode.TextDocumentContentChangeEvent[]): void {
-    const end = () => this.offset + this.original.length;
     for (const c of [...changes].sort((a, b) => b.rangeOffset - a.rangeOffset)) {
+      const start = this.offset;
+      const end = start + this.length;
       const changeEnd = c.rangeOffset + c.rangeLength;
-      if (changeEnd <= this.offset && !(c.rangeLength === 0 && c.rangeOffset === this.offset && this.original.length === 0)) {
-        this.offset += c.text.length - c.rangeLength;
-      } else if (c.rangeOffset >= end()) {
+      const delta = c.text.length - c.rangeLength;
+      if (changeEnd <= start && !(c.rangeLength === 0 && c.rangeOffset === start && this.length === 0)) {
+        this.offset += delta;
+      } else if (c.rangeOffset >= end) {
         continue;
       } else {
+        // The edit overlaps the region: it now spans both, so a diff shows the user's edit, not a guess.
         this.touched = true;
+        this.offset = Math.min(start, c.rangeOffset);
+        this.length = (end > changeEnd ? end + delta : c.rangeOffset + c.text.length) - this.offset;
       }
     }
   }
 
   /**
-   * Where the original text is now: at the followed offset, or else the occurrence nearest to
-   * it (the text moved in a way the events could not follow, e.g. the file was reloaded).
+   * Where the original text is now: at the followed offset; else, when the edits could not be
+   * followed (e.g. the file was reloaded), its only occurrence. Several occurrences: undefined, as
+   * replacing a copy the user did not select would overwrite their text.
    */
   locate(text: string): number | undefined {
     if (text.startsWith(this.original, this.offset)) return this.offset;
-    let best: number | undefined;
-    for (let i = text.indexOf(this.original); i >= 0; i = text.indexOf(this.original, i + 1)) {
-      if (best === undefined || Math.abs(i - this.offset) < Math.abs(best - this.offset)) best = i;
-    }
-    return best;
+    const first = text.indexOf(this.original);
+    if (first < 0 || text.indexOf(this.original, first + 1) >= 0) return undefined;
+    return first;
   }
 }

@@ -11,7 +11,7 @@ import type { AnthropicKey } from './anthropicKey';
  */
 export class EngineHost implements vscode.Disposable {
   private readonly clients = new Map<string, LlamaSwapClient>();
-  private cloud: AnthropicBackend | undefined;
+  private cloud: { id: string; backend: AnthropicBackend } | undefined;
 
   constructor(private readonly key: AnthropicKey) {}
 
@@ -30,13 +30,14 @@ export class EngineHost implements vscode.Disposable {
   }
 
   anthropic(settings: Pick<Settings, 'idleTimeoutMs'>): AnthropicBackend {
-    // The address comes from the environment only: a workspace must not redirect the key.
-    this.cloud ??= new AnthropicBackend({
-      getApiKey: () => this.key.get(),
-      baseUrl: process.env.ANTHROPIC_BASE_URL || undefined,
-      idleTimeoutMs: settings.idleTimeoutMs,
-    });
-    return this.cloud;
+    // The address comes from the environment only (read per run, never from a setting): a workspace
+    // must not redirect the key. A run keeps the backend it started with, as with llama-swap.
+    const baseUrl = process.env.ANTHROPIC_BASE_URL?.trim() || undefined;
+    const id = `${baseUrl ?? ''}|${settings.idleTimeoutMs}`;
+    if (this.cloud?.id !== id) {
+      this.cloud = { id, backend: new AnthropicBackend({ getApiKey: () => this.key.get(), baseUrl, idleTimeoutMs: settings.idleTimeoutMs }) };
+    }
+    return this.cloud.backend;
   }
 
   backends(settings: Settings): Record<BackendId, ChatBackend> {

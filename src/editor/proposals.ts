@@ -23,23 +23,44 @@ export interface ApplyResult {
 const idOf = (uri: vscode.Uri) => new URLSearchParams(uri.query).get('id') ?? undefined;
 
 /**
+ * The document's text with the proposal in place of the anchored text; where that text was edited
+ * meanwhile, in place of the edited region (the diff then shows the user's edit against the proposal).
+ */
+function withProposal(text: string, anchor: TextAnchor, proposed: string): string {
+  const at = anchor.locate(text);
+  const [start, length] = at === undefined ? [anchor.offset, anchor.length] : [at, anchor.original.length];
+  return text.slice(0, start) + proposed + text.slice(start + length);
+}
+
+/**
  * Owns proposals: ONE read-only content provider for every diff's right side, anchors that
  * follow the user's edits from run start, and safe apply/discard.
  */
 export class ProposalManager implements vscode.Disposable {
   private readonly proposals = new Map<string, Proposal>();
   private readonly anchors = new Set<TextAnchor>();
-  private readonly disposables: vscode.Disposable[] = [];
+  /** Proposals whose Apply is in flight: a second Apply meanwhile (double click, button + notification) is refused. */
+  private readonly applying = new Set<string>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  private readonly disposables: vscode.Disposable[] = [this.changed];
   private nextId = 1;
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     this.disposables.push(
       vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, {
-        provideTextDocumentContent: (uri) =>
-          this.proposals.get(idOf(uri) ?? '')?.content ?? '// This Hyperguild proposal is no longer open.\n',
+        onDidChange: this.changed.event,
+        provideTextDocumentContent: (uri) => {
+          const p = this.proposals.get(idOf(uri) ?? '');
+          if (!p) return '// This Hyperguild proposal is no longer open.\n';
+          const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === p.anchor.uri.toString());
+          return document ? withProposal(document.getText(), p.anchor, p.proposed) : p.content;
+        },
       }),
       vscode.workspace.onDidChangeTextDocument((e) => {
-        for (const a of this.anchors) if (a.uri.toString() === e.document.uri.toString()) a.follow(e.contentChanges);
+        const uri = e.document.uri.toString();
+        for (const a of this.anchors) if (a.uri.toString() === uri) a.follow(e.contentChanges);
+        // The right side is the document with the proposal in it: keep it in step with the user's edits.
+        for (const p of this.proposals.values()) if (p.anchor.uri.toString() === uri) this.changed.fire(p.uri);
       }),
       vscode.window.tabGroups.onDidChangeTabs((e) => {
         // Closing the diff tab discards its proposal and frees its memory.
@@ -50,7 +71,8 @@ export class ProposalManager implements vscode.Disposable {
         this.updateContext();
       }),
     );
-    void this.closeOrphanTabs();
+    // A tab that closes meanwhile makes close() reject: that must not become an unhandled rejection.
+    this.closeOrphanTabs().catch((err: unknown) => this.log.warn(`Closing leftover proposal tabs failed: ${String(err)}`));
   }
 
   /** Starts following the selected text at run start; the run turns it into a proposal or releases it. */
@@ -71,9 +93,7 @@ export class ProposalManager implements vscode.Disposable {
   /** Opens the diff of the document against the document with the anchored text replaced. */
   async open(anchor: TextAnchor, proposed: string, title: string): Promise<Proposal> {
     const document = await vscode.workspace.openTextDocument(anchor.uri);
-    const text = document.getText();
-    const at = anchor.locate(text) ?? anchor.offset;
-    const content = text.slice(0, at) + proposed + text.slice(at + anchor.original.length);
+    const content = withProposal(document.getText(), anchor, proposed);
     const id = String(this.nextId++);
     const uri = vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: anchor.uri.path, query: `id=${id}` });
     const proposal: Proposal = { id, anchor, proposed, title, uri, content };
@@ -104,6 +124,16 @@ export class ProposalManager implements vscode.Disposable {
   async apply(target?: vscode.Uri | string): Promise<ApplyResult> {
     const p = this.resolve(target);
     if (!p) return { applied: false, reason: 'There is no open Hyperguild proposal to apply.' };
+    if (this.applying.has(p.id)) return { applied: false, reason: 'This Hyperguild proposal is already being applied.' };
+    this.applying.add(p.id);
+    try {
+      return await this.applyOnce(p);
+    } finally {
+      this.applying.delete(p.id);
+    }
+  }
+
+  private async applyOnce(p: Proposal): Promise<ApplyResult> {
     const document = await vscode.workspace.openTextDocument(p.anchor.uri);
     const at = p.anchor.locate(document.getText());
     if (at === undefined) {

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { runChain, type RunEvent } from '../core/orchestrator';
 import { attemptLine, failedReport, outcomeLine, runHeader, tierTitle, toRunReport, type RunReport } from '../core/report';
 import type { Skill } from '../core/skills';
-import type { Tier } from '../core/chain';
+import { backendFor, type Tier } from '../core/chain';
 import type { WarmthSource } from '../core/orchestrator';
 import { readSettings, type Settings } from './settings';
 import { resolveTarget, surroundings } from './selection';
@@ -100,12 +100,19 @@ export async function runSkillCommand(deps: RunSkillDeps, args?: RunSkillArgs): 
   }
   if (!settings.tiers) return fail(settings.problems[0]);
   const tiers: Tier[] = settings.tiers;
+  // A malformed address is not replaced by a guess: the code would go to a server the user did not name.
+  const needsLocal = tiers.some((t) => t.backend === 'llama-swap') || (settings.verifierModel !== '' && backendFor(settings.verifierModel) === 'llama-swap');
+  if (settings.llamaSwapUrlProblem && needsLocal) return fail(settings.llamaSwapUrlProblem);
 
   let choice: Choice | undefined;
   if (args) {
     if (typeof args !== 'object' || typeof args.skill !== 'string') return fail('hyperguild.runSkill takes { skill: string, instruction?: string }.');
     const skill = settings.skills.find((s) => s.id === args.skill);
-    if (!skill) return fail(`There is no skill "${args.skill}"; use one of ${settings.skills.map((s) => s.id).join(', ')}.`);
+    if (!skill) {
+      // A user skill that failed validation: say why rather than that it does not exist.
+      const problem = settings.problems.find((p) => p.startsWith(`The skill "${args.skill}" `));
+      return fail(problem ?? `There is no skill "${args.skill}"; use one of ${settings.skills.map((s) => s.id).join(', ')}.`);
+    }
     if (skill.needsInstruction && !args.instruction?.trim()) return fail(`The skill "${skill.id}" needs an instruction.`);
     choice = { skill, ...(args.instruction?.trim() && { instruction: args.instruction.trim() }) };
   } else {
@@ -149,8 +156,10 @@ async function runOnRange(
             warmth: deps.warmth,
             onEvent: (e) => {
               text.onEvent(e);
-              if (e.type === 'attempt') log.info(`  ${attemptLine(e.attempt, tiers.length)}`);
-              else if (e.type === 'loading') log.debug(`  ${e.message}`);
+              if (e.type === 'attempt') {
+                log.info(`  ${attemptLine(e.attempt, tiers.length)}`);
+                if (e.attempt.detail) log.info(`    detail: ${e.attempt.detail}`);
+              } else if (e.type === 'loading') log.debug(`  ${e.message}`);
               else if (e.type === 'text') log.trace(e.delta);
             },
           });
@@ -163,8 +172,16 @@ async function runOnRange(
     const report = toRunReport(result, original);
     if (result.status !== 'accepted' || result.proposal === undefined || !result.accepted) {
       deps.proposals.release(anchor);
-      if (result.status === 'exhausted') showError(log, `Hyperguild: no answer for "${choice.skill.title}" passed the checks after ${result.attempts.length} attempts; the log says why.`);
+      // The sentence names each tier's reason (what to fix); the attempt lines above carry the detail.
+      if (result.status === 'exhausted' && result.message) showError(log, result.message);
       return report;
+    }
+    if (document.isClosed && document.uri.scheme === 'untitled') {
+      // An untitled document closed during the run is gone: opening it again would conjure an empty one.
+      deps.proposals.release(anchor);
+      const message = `The document was closed while "${choice.skill.title}" ran, so the answer by ${result.accepted.model} was dropped; run the skill again.`;
+      showWarning(log, message);
+      return { status: 'failed', message, attempts: report.attempts };
     }
     const proposal = await deps.proposals.open(anchor, result.proposal, `${choice.skill.title} by ${result.accepted.model}`);
     void vscode.window
@@ -174,7 +191,8 @@ async function runOnRange(
           const applied = await deps.proposals.apply(proposal.id);
           if (!applied.applied && applied.reason) showWarning(log, applied.reason);
         } else if (action === 'Discard') await deps.proposals.discard(proposal.id);
-      });
+      })
+      .then(undefined, (err: unknown) => showError(log, 'Hyperguild could not apply or discard the proposal; the log has the detail.', err instanceof Error ? err.stack : String(err)));
     return report;
   } catch (err) {
     deps.proposals.release(anchor);

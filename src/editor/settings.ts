@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { parseChain, type Tier } from '../core/chain';
 import { loadSkills, type Skill } from '../core/skills';
 import type { PriceTable } from '../core/accounting';
+import { restrictedValue } from '../core/trust';
 
 /** Settings that decide where code is sent: a workspace of unknown origin may not set them. */
 export const RESTRICTED = ['chain', 'llamaSwapUrl', 'verifierModel'] as const;
@@ -23,6 +24,8 @@ export interface Settings {
   prices: PriceTable;
   /** One sentence per invalid setting, naming it and what is wrong. */
   problems: string[];
+  /** Set when hyperguild.llamaSwapUrl is not an http(s) address: a run with a local tier must not guess one. */
+  llamaSwapUrlProblem?: string;
   /** Restricted keys whose workspace values were ignored because the workspace is untrusted. */
   ignoredUntrusted: string[];
 }
@@ -47,10 +50,9 @@ export function readSettings(scope?: vscode.Uri): Settings {
   const ignoredUntrusted: string[] = [];
   /** In an untrusted workspace, restricted keys come from user settings or the default only. */
   const restricted = <T>(key: (typeof RESTRICTED)[number]): T | undefined => {
-    if (trusted) return config.get<T>(key);
-    const i = config.inspect<T>(key);
-    if (i?.workspaceValue !== undefined || i?.workspaceFolderValue !== undefined) ignoredUntrusted.push(`hyperguild.${key}`);
-    return i?.globalValue ?? i?.defaultValue;
+    const r = restrictedValue<T>(config, key, trusted);
+    if (r.ignored) ignoredUntrusted.push(`hyperguild.${key}`);
+    return r.value;
   };
 
   const problems: string[] = [];
@@ -59,8 +61,10 @@ export function readSettings(scope?: vscode.Uri): Settings {
 
   const rawUrl = restricted<unknown>('llamaSwapUrl');
   let llamaSwapUrl = validUrl(rawUrl);
+  let llamaSwapUrlProblem: string | undefined;
   if (!llamaSwapUrl) {
-    problems.push(`hyperguild.llamaSwapUrl ${JSON.stringify(rawUrl)} is not an http(s) address; use one such as ${DEFAULT_LLAMA_SWAP_URL}.`);
+    llamaSwapUrlProblem = `hyperguild.llamaSwapUrl ${JSON.stringify(rawUrl)} is not an http(s) address; use one such as ${DEFAULT_LLAMA_SWAP_URL}.`;
+    problems.push(llamaSwapUrlProblem);
     llamaSwapUrl = DEFAULT_LLAMA_SWAP_URL;
   }
 
@@ -87,9 +91,11 @@ export function readSettings(scope?: vscode.Uri): Settings {
     firstByteTimeoutMs: num(config.get('localFirstByteTimeoutSeconds'), 300, 0.01) * 1000,
     idleTimeoutMs: num(config.get('idleTimeoutSeconds'), 60, 0.01) * 1000,
     preloadOnCommandStart: config.get<boolean>('preloadOnCommandStart') ?? true,
-    pollSeconds: num(config.get('statusBarPollSeconds'), 5, 0.05),
+    // A window setting: read without the resource (VS Code logs a warning for each read with one).
+    pollSeconds: num(vscode.workspace.getConfiguration('hyperguild').get('statusBarPollSeconds'), 5, 0.05),
     prices,
     problems,
+    ...(llamaSwapUrlProblem && { llamaSwapUrlProblem }),
     ignoredUntrusted,
   };
 }

@@ -126,7 +126,7 @@ describe('orchestrator', () => {
     const r = await run();
     assert.equal(r.status, 'exhausted');
     assert.match(r.message ?? '', /after 2 attempts/);
-    assert.match(r.message ?? '', /a: the answer had no fenced code block; b: b timed out\./);
+    assert.match(r.message ?? '', /\(a: the answer had no fenced code block; b: b timed out\)\.$/);
   });
 
   it('stops at once on cancel: no further tier starts, the result says cancelled', async () => {

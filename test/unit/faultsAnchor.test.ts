@@ -1,0 +1,109 @@
+// Fault matrix, document rows at the unit level (docs/reliability.md): how the text a proposal replaces
+// is followed through the user's edits, and when Apply must refuse. The extension-host tests drive the
+// same class through real edits; these pin the offsets exactly.
+import * as assert from 'node:assert/strict';
+import type * as vscode from 'vscode';
+import { TextAnchor } from '../../src/editor/anchor';
+
+const uri = {} as vscode.Uri;
+const DOC = 'head\nlet x = 1;\nx++;\ntail\n';
+const SEL = 'let x = 1;\nx++;';
+
+/** A change event as VS Code reports it: offsets into the text before the change. */
+function change(text: string, rangeOffset: number, rangeLength: number): vscode.TextDocumentContentChangeEvent {
+  return { text, rangeOffset, rangeLength } as vscode.TextDocumentContentChangeEvent;
+}
+
+function edit(doc: string, c: vscode.TextDocumentContentChangeEvent): string {
+  return doc.slice(0, c.rangeOffset) + c.text + doc.slice(c.rangeOffset + c.rangeLength);
+}
+
+describe('faults: the anchor of a proposal', () => {
+  it('follows an edit above the selection; an edit below changes nothing', () => {
+    const a = new TextAnchor(uri, DOC.indexOf(SEL), SEL);
+    let doc = DOC;
+    const above = change('// new\n', 0, 0);
+    doc = edit(doc, above);
+    a.follow([above]);
+    const below = change('more\n', doc.length, 0);
+    doc = edit(doc, below);
+    a.follow([below]);
+    assert.equal(a.locate(doc), doc.indexOf(SEL));
+    assert.equal(a.touched, false);
+  });
+
+  it('typing right before or right after the selection does not touch it', () => {
+    const a = new TextAnchor(uri, DOC.indexOf(SEL), SEL);
+    const at = DOC.indexOf(SEL);
+    a.follow([change('  ', at, 0)]);
+    a.follow([change(';', at + 2 + SEL.length, 0)]);
+    assert.equal(a.touched, false);
+    assert.equal(a.offset, at + 2);
+  });
+
+  it('an edit inside the selection: touched, never located elsewhere, and the region spans the edit', () => {
+    const a = new TextAnchor(uri, DOC.indexOf(SEL), SEL);
+    const c = change('/* mine */ ', DOC.indexOf('x++'), 0);
+    const doc = edit(DOC, c);
+    a.follow([c]);
+    assert.equal(a.touched, true);
+    assert.equal(a.locate(doc), undefined);
+    assert.equal(doc.slice(a.offset, a.offset + a.length), 'let x = 1;\n/* mine */ x++;');
+  });
+
+  it('the selection deleted (and more): nothing to locate, the region is empty where it was', () => {
+    const a = new TextAnchor(uri, DOC.indexOf(SEL), SEL);
+    const c = change('', DOC.indexOf(SEL), SEL.length + 1);
+    const doc = edit(DOC, c);
+    a.follow([c]);
+    assert.equal(a.locate(doc), undefined);
+    assert.deepEqual([a.offset, a.length], [DOC.indexOf(SEL), 0]);
+  });
+
+  it('an edit overlapping the start of the selection spans from the edit to the old end', () => {
+    const a = new TextAnchor(uri, DOC.indexOf(SEL), SEL);
+    const c = change('HEAD\nlet y', 0, DOC.indexOf(SEL) + 5);
+    const doc = edit(DOC, c);
+    a.follow([c]);
+    assert.equal(doc.slice(a.offset, a.offset + a.length), 'HEAD\nlet y = 1;\nx++;');
+  });
+
+  it('edited and then undone: the same text at the same place applies again', () => {
+    const a = new TextAnchor(uri, DOC.indexOf(SEL), SEL);
+    const typed = change('z', DOC.indexOf('x++'), 0);
+    let doc = edit(DOC, typed);
+    a.follow([typed]);
+    const undo = change('', DOC.indexOf('x++'), 1);
+    doc = edit(doc, undo);
+    a.follow([undo]);
+    assert.equal(doc, DOC);
+    assert.equal(a.locate(doc), DOC.indexOf(SEL));
+  });
+
+  it('after a reload the events could not follow, the one occurrence is found; with two copies, none is guessed', () => {
+    const a = new TextAnchor(uri, DOC.indexOf(SEL), SEL);
+    const reloaded = `// reloaded from disk\n${DOC}`;
+    assert.equal(a.locate(reloaded), reloaded.indexOf(SEL));
+    const twice = `${SEL}\n// reloaded\n${DOC}`;
+    assert.equal(a.locate(twice), undefined, 'replacing a copy the user did not select would overwrite their text');
+  });
+
+  it('a whole-document replacement (a formatter, a reload) touches it; the text is found only if unique', () => {
+    const a = new TextAnchor(uri, DOC.indexOf(SEL), SEL);
+    const formatted = DOC.replace('head', 'head;');
+    a.follow([change(formatted, 0, DOC.length)]);
+    assert.equal(a.touched, true);
+    assert.equal(a.locate(formatted), formatted.indexOf(SEL));
+  });
+
+  it('several changes in one event are applied from the last to the first', () => {
+    const a = new TextAnchor(uri, DOC.indexOf(SEL), SEL);
+    const first = change('A\n', 0, 0);
+    const second = change('B\n', DOC.indexOf('tail'), 0);
+    const doc = edit(edit(DOC, second), first);
+    a.follow([first, second]);
+    assert.equal(a.locate(doc), doc.indexOf(SEL));
+    assert.equal(a.offset, doc.indexOf(SEL));
+    assert.equal(a.touched, false);
+  });
+});
