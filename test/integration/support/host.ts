@@ -2,7 +2,9 @@
 // save prompts, polling with a bound.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
+import * as net from 'node:net';
 import type { RecordedRequest, ChatReply } from '../../fakes/fakeLlamaSwap';
+import type { RunReport } from '../../../src/core/report';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -68,4 +70,41 @@ export function codeReply(code: string, chunkDelayMs = 0): ChatReply {
 
 export function verdictReply(verdict: 'accept' | 'escalate', feedback: string): ChatReply {
   return { kind: 'text', pieces: [JSON.stringify({ verdict, feedback })], finish: 'stop' };
+}
+
+/** The extension's API, with the test-only log tap (present because the host runs it in ExtensionMode.Test). */
+export interface TestApi {
+  testing?: { logLines: readonly string[] };
+}
+
+export async function activateForTest(): Promise<{ logLines: readonly string[] }> {
+  const api = (await vscode.extensions.getExtension('hyperguild.hyperguild')!.activate()) as TestApi;
+  assert.ok(api.testing, 'the extension exposes its log to tests only in ExtensionMode.Test; this host did not set it');
+  return api.testing;
+}
+
+/** Log lines written since `mark` (an index into the tap). */
+export function logSince(log: { logLines: readonly string[] }, mark: number): string[] {
+  return log.logLines.slice(mark);
+}
+
+/** One sentence: one line, ending in a full stop, with no other sentence end inside (addresses aside). */
+export function assertOneSentence(message: string | undefined): void {
+  assert.ok(message, 'no message');
+  assert.ok(!message.includes('\n'), `more than one line: ${message}`);
+  assert.ok(message.endsWith('.'), `no final stop: ${message}`);
+  assert.ok(!/[.!?]\s+[A-Z]/.test(message.replace(/https?:\/\/\S+/g, 'URL')), `more than one sentence: ${message}`);
+}
+
+export async function runSkill(args: object = { skill: 'refactor' }): Promise<RunReport> {
+  return (await vscode.commands.executeCommand('hyperguild.runSkill', args)) as RunReport;
+}
+
+/** A loopback port nothing listens on. */
+export async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
