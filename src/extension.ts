@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { WarmTracker, type ServerWarmState } from './core/warmTracker';
 import type { RunReport } from './core/report';
 import { readSettings, currentScope, type Settings } from './editor/settings';
-import { AnthropicKey } from './editor/anthropicKey';
+import { anthropicKey, llamaSwapKey } from './editor/secretKeys';
 import { EngineHost } from './editor/engineHost';
 import { ProposalManager } from './editor/proposals';
 import { RunRegistry } from './editor/runRegistry';
@@ -34,8 +34,9 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
   push(log);
 
   let settings: Settings = readSettings(currentScope());
-  const key = new AnthropicKey(context.secrets);
-  const engine = push(new EngineHost(key));
+  const key = anthropicKey(context.secrets);
+  const swapKey = llamaSwapKey(context.secrets);
+  const engine = push(new EngineHost(key, swapKey));
   const proposals = push(new ProposalManager(log));
   const runs = push(new RunRegistry());
   const client = () => engine.llamaSwap(settings);
@@ -74,12 +75,11 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
     }
   };
 
+  const resetSource = () => tracker.setSource((signal) => client().running(signal), (signal) => client().models(signal));
   const reload = () => {
     const before = settings;
     settings = readSettings(currentScope());
-    if (before.llamaSwapUrl !== settings.llamaSwapUrl || before.firstByteTimeoutMs !== settings.firstByteTimeoutMs) {
-      tracker.setSource((signal) => client().running(signal), (signal) => client().models(signal));
-    }
+    if (before.llamaSwapUrl !== settings.llamaSwapUrl || before.firstByteTimeoutMs !== settings.firstByteTimeoutMs) resetSource();
     if (before.pollSeconds !== settings.pollSeconds) tracker.setIntervalMs(settings.pollSeconds * 1000);
     statusBar.refreshContext();
   };
@@ -90,6 +90,9 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
     reportProblems(settings.problems);
   }));
   push(vscode.workspace.onDidGrantWorkspaceTrust(reload));
+  // llama-swap's key lives in secret storage, read asynchronously: rebuild the client once known or changed.
+  push(swapKey.onDidChange(resetSource));
+  void swapKey.get().then((k) => k && resetSource(), (err: unknown) => log.warn(`Reading the llama-swap key failed: ${String(err)}`));
   // The chain is a resource setting: a file in another folder may have another chain.
   push(vscode.window.onDidChangeActiveTextEditor(() => reload()));
 
@@ -108,6 +111,8 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
     'hyperguild.showLog': () => log.show(true),
     'hyperguild.setAnthropicKey': () => key.promptAndStore(),
     'hyperguild.clearAnthropicKey': () => key.clear(),
+    'hyperguild.setLlamaSwapKey': () => swapKey.promptAndStore(),
+    'hyperguild.clearLlamaSwapKey': () => swapKey.clear(),
     'hyperguild.checkSetup': async () => {
       const s = readSettings(currentScope());
       untrustedNote(s);

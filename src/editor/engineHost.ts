@@ -1,9 +1,10 @@
 import type * as vscode from 'vscode';
+import { createHash } from 'node:crypto';
 import { LlamaSwapClient } from '../backends/llamaSwap';
 import { AnthropicBackend } from '../backends/anthropic';
 import type { BackendId, ChatBackend } from '../core/types';
 import type { Settings } from './settings';
-import type { AnthropicKey } from './anthropicKey';
+import type { StoredKey } from './secretKeys';
 
 /**
  * Creates and keeps the backends. A llama-swap client is kept per address and timeouts, so a
@@ -13,16 +14,24 @@ export class EngineHost implements vscode.Disposable {
   private readonly clients = new Map<string, LlamaSwapClient>();
   private cloud: { id: string; backend: AnthropicBackend } | undefined;
 
-  constructor(private readonly key: AnthropicKey) {}
+  constructor(
+    private readonly key: Pick<StoredKey, 'get'>,
+    /** llama-swap's own key, when the user stored one; read synchronously as clients are built. */
+    private readonly llamaSwapKey?: Pick<StoredKey, 'current'>,
+  ) {}
 
   llamaSwap(settings: Pick<Settings, 'llamaSwapUrl' | 'firstByteTimeoutMs' | 'idleTimeoutMs'>): LlamaSwapClient {
-    const id = `${settings.llamaSwapUrl}|${settings.firstByteTimeoutMs}|${settings.idleTimeoutMs}`;
+    const apiKey = this.llamaSwapKey?.current;
+    // A digest, not the key, identifies the client: the key itself stays out of long-lived strings.
+    const keyId = apiKey ? createHash('sha256').update(apiKey).digest('hex').slice(0, 12) : '';
+    const id = `${settings.llamaSwapUrl}|${settings.firstByteTimeoutMs}|${settings.idleTimeoutMs}|${keyId}`;
     let client = this.clients.get(id);
     if (!client) {
       client = new LlamaSwapClient({
         baseUrl: settings.llamaSwapUrl,
         firstByteTimeoutMs: settings.firstByteTimeoutMs,
         idleTimeoutMs: settings.idleTimeoutMs,
+        ...(apiKey && { apiKey }),
       });
       this.clients.set(id, client);
     }

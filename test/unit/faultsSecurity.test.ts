@@ -11,7 +11,7 @@ import { buildGenerationMessages, delimit, extractCode, type Task } from '../../
 import { BUILT_IN_SKILLS } from '../../src/core/skills';
 import { restrictedValue, type ConfigReader, type SettingLayers } from '../../src/core/trust';
 import { buildJudgeMessages, judge, parseVerdict } from '../../src/core/verifier';
-import type { AnthropicKey } from '../../src/editor/anthropicKey';
+import type { StoredKey } from '../../src/editor/secretKeys';
 import { EngineHost } from '../../src/editor/engineHost';
 import type { Settings } from '../../src/editor/settings';
 import { FakeAnthropic } from '../fakes/fakeAnthropic';
@@ -74,7 +74,7 @@ describe('security: where the Anthropic key may go', () => {
     });
 
     it('a run uses the environment\'s address, read when it starts; a settings object cannot carry one', async () => {
-      const key = { get: () => Promise.resolve(KEY) } as unknown as AnthropicKey;
+      const key = { get: () => Promise.resolve(KEY) } as unknown as StoredKey;
       const engine = new EngineHost(key);
       const decoyUrl = `http://127.0.0.1:${(decoy.address() as AddressInfo).port}`;
       // Whatever a workspace might add to the settings snapshot is not read for the address.
