@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { WarmTracker, type ServerWarmState } from './core/warmTracker';
+import { preloadIfCold as preloadModelIfCold } from './core/preload';
 import type { RunReport } from './core/report';
 import { readSettings, currentScope, type Settings } from './editor/settings';
 import { anthropicKey, llamaSwapKey } from './editor/secretKeys';
@@ -52,15 +53,8 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
   push(tracker.onDidChange((state) => warmChanged.fire(state)));
   const statusBar = push(new WarmStatusBar(tracker, () => ({ localModels: localModels(), serverUrl: settings.llamaSwapUrl })));
 
-  const preloadIfCold = (run: Settings, model: string) => {
-    void (async () => {
-      const state = tracker.state.server === 'unknown' ? await tracker.refresh() : tracker.state;
-      if (state.server !== 'online' || tracker.stateOf(model)) return;
-      log.info(`Preloading ${model} while you choose a skill.`);
-      await engine.llamaSwap(run).preload(model);
-      await tracker.refresh();
-    })().catch((err: unknown) => log.warn(`Preloading ${model} failed: ${err instanceof Error ? err.message : String(err)}`));
-  };
+  const preloadIfCold = (run: Settings, model: string) =>
+    void preloadModelIfCold({ tracker, preload: (m) => engine.llamaSwap(run).preload(m), log }, model);
 
   const runSkill = (args?: RunSkillArgs) =>
     runSkillCommand({ log, proposals, engine, runs, warmth: (m) => tracker.warmthOf(m), preloadIfCold }, args);
