@@ -1,0 +1,364 @@
+// `npm run bench [-- --quick] [-- --only=1,3]`: the six benchmarks of issue 6, a table on stdout and, for
+// a full run of all of them, bench/RESULTS.md. Benchmarks, not tests: a figure that misses its target is
+// reported, never a failure; the exit code is 1 only when a benchmark could not run or a run went wrong
+// (a run not completed, cross-talk between runs, a host start that failed).
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { cleanupAll } from './cleanup';
+import { coldStartBench, type ColdStartResult } from './coldStart';
+import { concurrencyBench, engineBench, PROBE_SCHEDULE_MS, type ConcurrencyResult, type EngineResult, type Figures } from './engine';
+import { pollingBench, type PollingResult } from './polling';
+import { kib, num, range, ratio, type Summary } from './stats';
+import { GENERATION, JUDGE } from './streams';
+import { startupBench, type StartupResult } from './startup';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+interface Plan {
+  quick: boolean;
+  engine: { runs: number; warmup: number; cloudRuns: number };
+  cold: { pairs: number; loadMs: number; pickerMs: number };
+  startup: { starts: number };
+  polling: { scale: number; minutes: number };
+  concurrency: { rounds: number; parallel: number; spreadMs: number };
+}
+
+const FULL: Plan = {
+  quick: false,
+  engine: { runs: 50, warmup: 3, cloudRuns: 20 },
+  cold: { pairs: 5, loadMs: 3000, pickerMs: 2000 },
+  startup: { starts: 5 },
+  polling: { scale: 30, minutes: 6 },
+  concurrency: { rounds: 6, parallel: 20, spreadMs: 500 },
+};
+
+/** Proves every benchmark works, in about a minute; its figures are not the results. */
+const QUICK: Plan = {
+  quick: true,
+  engine: { runs: 5, warmup: 1, cloudRuns: 2 },
+  cold: { pairs: 1, loadMs: 300, pickerMs: 200 },
+  startup: { starts: 1 },
+  polling: { scale: 300, minutes: 3 },
+  concurrency: { rounds: 1, parallel: 20, spreadMs: 500 },
+};
+
+const log = (line: string) => console.log(`[bench] ${line}`);
+let interrupted = false;
+
+function machine(): Record<string, string> {
+  const git = (...args: string[]) => {
+    try {
+      // Read-only; GIT_OPTIONAL_LOCKS=0 keeps `git status` from refreshing the index others may be using.
+      return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' }, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+      return '';
+    }
+  };
+  const commit = git('rev-parse', '--short', 'HEAD');
+  const dirty = commit && git('status', '--porcelain', '--untracked-files=no') ? ' + uncommitted changes' : '';
+  return {
+    Date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    CPU: `${os.cpus()[0]?.model ?? 'unknown'}, ${os.availableParallelism()} cores (nproc)`,
+    Memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    OS: `${os.type()} ${os.release()} ${os.arch()}`,
+    'Node.js': process.version,
+    'Load average (1 min) at start': os.loadavg()[0].toFixed(2),
+    Commit: commit ? `${commit}${dirty}` : 'unknown',
+  };
+}
+
+interface Row {
+  n: string;
+  what: string;
+  ours: string;
+  baseline: string;
+  ratio: string;
+  target: string;
+  result: 'met' | 'missed' | 'info' | 'error';
+}
+
+const verdict = (ok: boolean): Row['result'] => (ok ? 'met' : 'missed');
+const ms = (s: Summary, digits?: number) => range(s, 'ms', digits);
+const secs = (s: Summary) => range({ ...s, median: s.median / 1000, min: s.min / 1000, max: s.max / 1000 }, 's', 2);
+const times = (a: number, b: number) => (Number.isFinite(a / b) ? `${num(a / b, a / b >= 10 ? 0 : 1)}×` : 'n/a');
+
+function engineRows(r: EngineResult, runs: number): Row[] {
+  const h = r.hyperguild;
+  const b = r.baseline;
+  const rows: Row[] = [
+    {
+      n: '1', what: `Engine overhead per attempt: local → local → cloud, 1st local escalated by its judge, 2nd accepted (${h.attempts} attempts, ${h.requests} requests), ${runs} runs`,
+      ours: ms(h.overheadPerAttempt), baseline: `${ms(b.overheadPerAttempt)} (reference design: blocking GET before each tier, answered in ${PROBE_SCHEDULE_MS.join('/')} ms)`,
+      ratio: `${times(b.overheadPerAttempt.median, h.overheadPerAttempt.median)} less`, target: '≤ 2 ms', result: verdict(h.overheadPerAttempt.median <= 2),
+    },
+    {
+      n: '1', what: 'Of which loopback HTTP and the fake themselves: the same requests replayed by a bare undici loop that only drains the responses (transport floor, same runs)',
+      ours: `engine's own code: ${ms(r.own)} per attempt (paired difference)`, baseline: `floor: ${ms(r.floor.overheadPerAttempt)}`,
+      ratio: '', target: '', result: 'info',
+    },
+    {
+      n: '1', what: 'End-to-end time ÷ the servers\' own time (same runs)',
+      ours: `${ratio(h.ratio)}: ${ms(h.e2e, 0)} for ${ms(h.server, 0)} of server time`, baseline: `${ratio(b.ratio)}: ${ms(b.e2e, 0)}`,
+      ratio: '', target: '≤ ×1.02', result: verdict(h.ratio.median <= 1.02),
+    },
+  ];
+  if (r.cloud) {
+    rows.push({
+      n: '1', what: `(extra) Cloud tier accepted: local → local → cloud, ${r.cloud.attempts} attempts (Anthropic SDK against the fake), ${r.cloud.runs} runs`,
+      ours: `${ms(r.cloud.overheadPerAttempt)}; ${ratio(r.cloud.ratio)}`, baseline: `first cloud tier of the process: ${num(r.firstCloudOverheadMs ?? NaN)} ms over its servers (loads the SDK)`,
+      ratio: '', target: '≤ 2 ms', result: verdict(r.cloud.overheadPerAttempt.median <= 2),
+    });
+  }
+  rows.push({
+    n: '2', what: `Time to first visible token: fake writes the first content chunk → text event at the listener (${r.ttft.n} local generations)`,
+    ours: ms(r.ttft), baseline: '', ratio: '', target: '≤ 5 ms', result: verdict(r.ttft.median <= 5),
+  });
+  return rows;
+}
+
+function coldRow(r: ColdStartResult): Row {
+  return {
+    n: '3', what: `Cold start: command → first token, first local tier ${r.loadMs / 1000} s cold load, ${r.pickerMs / 1000} s in the picker (${r.pairs} pairs)`,
+    ours: `with preload ${secs(r.withPreload)}`, baseline: `without preload ${secs(r.without)}`,
+    ratio: `${num(r.hiddenPct.median, 0)} % of the ${r.pickerMs / 1000} s hidden (${num(r.hiddenPct.min, 0)}–${num(r.hiddenPct.max, 0)} %)`, target: '≥ 90 % hidden', result: verdict(r.hiddenPct.median >= 90),
+  };
+}
+
+function startupRows(r: StartupResult): Row[] {
+  const main = r.bundles.find((b) => b.file === 'dist/extension.js');
+  const sdk = r.bundles.find((b) => b.file.includes('anthropic'));
+  const total = r.bundles.reduce((sum, b) => sum + b.bytes, 0);
+  const lazy = r.bundles.filter((b) => b !== main).map((b) => `${b.file} ${kib(b.bytes)}`).join(', ');
+  const sizeRow: Row = {
+    n: '4', what: 'Bundle size, production (`node esbuild.mjs --production`)',
+    ours: `dist/extension.js ${main ? kib(main.bytes) : 'missing'}`, baseline: `loaded lazily: ${lazy}`,
+    ratio: sdk ? `SDK = ${num((sdk.bytes / total) * 100, 0)} % of ${kib(total)}` : '', target: '', result: 'info',
+  };
+  if (r.skipped) return [{ n: '4', what: 'Activation in the real host', ours: `skipped: ${r.skipped}`, baseline: '', ratio: '', target: '≤ 20 ms', result: 'error' }, sizeRow];
+  if (!r.activation || r.samples.length === 0) return [{ n: '4', what: 'Activation in the real host', ours: `failed: ${r.failures[0] ?? 'no sample'}`, baseline: '', ratio: '', target: '≤ 20 ms', result: 'error' }, sizeRow];
+  const undici = r.later.find((l) => l.file.includes('undici'));
+  return [
+    {
+      n: '4', what: `Activation in the real host (VS Code ${r.host?.vscode ?? '?'}, Node ${r.host?.node ?? '?'}): require of dist/extension.js + activate(), from the host's own marks, ${r.samples.length} fresh starts`,
+      ours: `${ms(r.activation!, 0)} = ${num(r.markLoad!.median, 0)} + ${num(r.markActivate!.median, 0)}`, baseline: `empty extension, same event: ${ms(r.emptyActivation!, 0)}`,
+      ratio: `VS Code's own figure: ${num(r.vscodeTotal!.median, 0)} ms (empty: ${num(r.emptyVscodeTotal!.median, 0)} ms)`, target: '≤ 20 ms', result: verdict(r.activation!.median <= 20),
+    },
+    {
+      n: '4', what: 'Of which Hyperguild\'s own part: its activation minus the empty extension\'s, per start',
+      ours: ms(r.ownActivation!, 0), baseline: '', ratio: '', target: '≤ 20 ms', result: verdict(r.ownActivation!.median <= 20),
+    },
+    {
+      n: '4', what: 'Anthropic SDK at activation',
+      ours: r.sdkEverLoaded ? 'LOADED' : `not loaded (0 of ${r.samples.length} starts; not in require.cache at the end)`,
+      baseline: `loaded during activation: ${r.atActivation.join(', ') || 'nothing'}`,
+      ratio: undici ? `${undici.file}: ${num(undici.afterMs.median, 0)} ms after activation (first status-bar poll), ${num(undici.loadMs.median, 0)} ms to load` : '',
+      target: 'not loaded', result: verdict(!r.sdkEverLoaded && r.atActivation.every((f) => f === 'dist/extension.js')),
+    },
+    sizeRow,
+  ];
+}
+
+function pollingRow(r: PollingResult): Row {
+  const m = Object.fromEntries(r.modes.map((x) => [x.mode, x]));
+  return {
+    n: '5', what: `Status-bar polling of /running, requests per minute (defaults: every ${r.intervalMs / 1000} s focused, backoff 5 → 60 s offline; ${r.minutes} simulated min at ${r.scale}× speed)`,
+    ours: `focused ${num(m.focused.perMinute, 1)}/min, unfocused ${num(m.unfocused.perMinute, 1)}/min`,
+    baseline: `offline: ${m.offline.firstMinute} in the 1st minute, then ${num(m.offline.steadyPerMinute, 1)}/min`,
+    ratio: `+${m.focused.aliasRequests} /v1/models (aliases, once)`, target: '', result: 'info',
+  };
+}
+
+function concurrencyRows(lock: ConcurrencyResult, spread: ConcurrencyResult, sequential: ConcurrencyResult): Row[] {
+  const total = lock.rounds * lock.parallel + spread.rounds * spread.parallel;
+  const done = lock.completed + spread.completed;
+  const crossTalk = lock.crossTalk + spread.crossTalk;
+  return [
+    {
+      n: '6', what: `Concurrency: ${lock.parallel} runs at once through runChain, ${lock.rounds} rounds in lockstep and ${spread.rounds} spread`,
+      ours: `${done}/${total} complete, ${crossTalk} with cross-talk`, baseline: '', ratio: '', target: 'all complete, none',
+      result: done === total && crossTalk === 0 ? 'met' : 'error',
+    },
+    {
+      n: '6', what: `Overhead per attempt, ${lock.parallel} started in the same millisecond (lockstep: every transition of all runs coincides)`,
+      ours: `${ms(lock.overheadPerAttempt)}; ${ratio(lock.ratio)}`, baseline: `1 at a time: ${ms(sequential.overheadPerAttempt)}`,
+      ratio: `${times(lock.overheadPerAttempt.median, sequential.overheadPerAttempt.median)}; transport floor in lockstep: ${ms(lock.floorOverheadPerAttempt)}`, target: '≤ 2 ms', result: verdict(lock.overheadPerAttempt.median <= 2),
+    },
+    {
+      n: '6', what: `Overhead per attempt, ${spread.parallel} started over ${spread.spreadMs} ms (all overlapping)`,
+      ours: `${ms(spread.overheadPerAttempt)}; ${ratio(spread.ratio)}`, baseline: `1 at a time: ${ms(sequential.overheadPerAttempt)}`,
+      ratio: `${times(spread.overheadPerAttempt.median, sequential.overheadPerAttempt.median)}; transport floor spread alike: ${ms(spread.floorOverheadPerAttempt)}`, target: '≤ 2 ms', result: verdict(spread.overheadPerAttempt.median <= 2),
+    },
+  ];
+}
+
+function table(rows: Row[]): string {
+  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  const lines = ['| # | Measure | Hyperguild: median (min–max) | Baseline, same run | Ratio / detail | Target | Result |', '|---|---|---|---|---|---|---|'];
+  for (const r of rows) lines.push(`| ${r.n} | ${esc(r.what)} | ${esc(r.ours)} | ${esc(r.baseline)} | ${esc(r.ratio)} | ${esc(r.target)} | ${r.result === 'missed' ? '**missed**' : r.result === 'error' ? '**error**' : r.result} |`);
+  return lines.join('\n');
+}
+
+interface Results {
+  engine?: EngineResult;
+  cold?: ColdStartResult;
+  startup?: StartupResult;
+  polling?: PollingResult;
+  concurrency?: { lockstep: ConcurrencyResult; spread: ConcurrencyResult; sequential: ConcurrencyResult };
+  errors: string[];
+  durations: Record<string, number>;
+}
+
+function figuresLine(name: string, f: Figures): string {
+  return `${name}: end-to-end ${ms(f.e2e, 0)}, servers ${ms(f.server, 0)}, overhead per attempt ${ms(f.overheadPerAttempt)}, ratio ${ratio(f.ratio)}`;
+}
+
+function details(plan: Plan, r: Results): string {
+  const out: string[] = [];
+  const g = GENERATION;
+  const j = JUDGE;
+  if (r.engine) {
+    out.push('### 1–2. Engine overhead and time to first token', '',
+      `Method: one process runs \`runChain\` (out/src, the same code the bundle holds) against the fake llama-swap (test/fakes) and the fake Anthropic on 127.0.0.1, with the real \`LlamaSwapClient\` (undici) and \`AnthropicBackend\` (the SDK). Chain \`qwen-7b → qwen-32b → claude-sonnet-5-5\`; each local answer is judged by its own model (the default); the first judge says escalate, the second accept, so the cloud tier is not reached. Fixed server timing: a generation waits ${g.firstByteMs} ms, then streams ${g.chunks} chunks ${g.gapMs} ms apart; a verdict waits ${j.firstByteMs} ms, then ${j.chunks} chunks ${j.gapMs} ms apart. The servers' own time of a request is the fake's \`lastChunkAt − receivedAt\` (performance.now(), same clock as ours); overhead = end-to-end − Σ servers' time, divided by the attempts. It includes everything that is not the server: building prompts, HTTP over loopback, reading and parsing the stream, the judge's parsing, the orchestration. Warmth comes from the \`WarmTracker\` cache, as in the extension.`,
+      `The baseline runs in the same process, interleaved run by run with ours (${plan.engine.warmup} warm-up pairs discarded): the reference design's blocking warm probe, a \`GET /v1/models\` before each tier (the real client against a loopback endpoint that answers in ${PROBE_SCHEDULE_MS.join(', ')} ms in turn, i.e. "up to 200 ms"); the same servers otherwise.`, '',
+      `- ${figuresLine('Hyperguild', r.engine.hyperguild)}`,
+      `- ${figuresLine('Reference (blocking probe)', r.engine.baseline)}; probe wait per run ${ms(r.engine.baselineProbeWait, 0)}`,
+      `- ${figuresLine('Transport floor (bare undici replay of each Hyperguild run\'s requests, drained without parsing)', r.engine.floor)}; Hyperguild minus floor, paired per run: ${ms(r.engine.own)} per attempt`,
+      ...(r.engine.cloud ? [`- ${figuresLine('Cloud tier accepted (3 attempts)', r.engine.cloud)}; the first cloud tier of the process spent ${num(r.engine.firstCloudOverheadMs ?? NaN)} ms beyond its servers (requiring the Anthropic SDK from node_modules; in the extension it is dist/anthropic-sdk.js)`] : []),
+      `- Time to first visible token: ${ms(r.engine.ttft)} over ${r.engine.ttft.n} local generations (the fake's first write carries the role chunk and the first content piece; stamped after \`res.write\`; the listener stamps when \`onEvent\` gets the first \`text\` event of the tier).`, '');
+  }
+  if (r.cold) {
+    out.push('### 3. Cold-start hiding', '',
+      `Method: fake llama-swap with one model whose load takes ${r.cold.loadMs} ms (\`/running\` says \`starting\` meanwhile); before each trial the model is unloaded and the tracker refreshed. A trial is a command: with preload, the extension's \`preloadIfCold\` steps (src/extension.ts: read the tracker's state, if online and not loaded \`client.preload(model)\`, fire and forget); then ${r.cold.pickerMs} ms of "picker"; then \`runChain\` (warmth from the tracker). Measured: command → first \`text\` event. Hidden = (without − with) / picker time, per pair; trials alternate the order. Warmth the first tier reported: without preload ${[...new Set(r.cold.warmWithout)].join('/')}, with preload ${[...new Set(r.cold.warmWith)].join('/')}.`,
+      '', `- without preload: ${secs(r.cold.without)}; with preload: ${secs(r.cold.withPreload)}; hidden ${range(r.cold.hiddenPct, '%', 0)} (above 100 % is noise: the load is fully overlapped).`, '');
+  }
+  if (r.startup) {
+    const s = r.startup;
+    out.push('### 4. Startup cost', '');
+    out.push(`Method: \`node esbuild.mjs --production\` in a scratch folder linking src/ and node_modules/ (so the repository's dist/ stays as \`npm run build\` left it); the extension folder then holds only package.json and dist/. ${s.starts} fresh starts of the offline host (code-server ${'4.100.3'} from .cache/test-host + headless chromium, as scripts/run-host-tests.mjs drives it), each with new user data and the status bar pointed at a loopback fake llama-swap. Two helper extensions are installed beside Hyperguild: a load recorder (activates on \`*\`, before Hyperguild, and notes when each of Hyperguild's files is required, on the host's Date.now() clock) and an empty extension that only requires \`vscode\`, activated by the same \`onStartupFinished\` (the baseline). A probe (extensionTestsPath) waits for the activation, 2 s more, and reads the host's own timing: its performance marks \`code/extHost/willLoadExtensionCode\`, \`didLoadExtensionCode\`, \`willActivateExtension\`, \`didActivateExtension\` (ms), and VS Code's ActivationTimes (Load Code / Call Activate / Finish Activate) from the "Developer: Startup Performance" document — the figures "Show Running Extensions" shows.`, '');
+    out.push('Why the headline uses the marks: VS Code\'s "Load Code" starts before an `await` (localized messages) that yields to the other extensions activated in the same `onStartupFinished` batch, so it includes their loading; the empty extension shows that floor. The marks bracket exactly the synchronous `require` of dist/extension.js and the `activate()` call.', '');
+    if (s.activation) {
+      out.push(`- require of dist/extension.js: ${ms(s.markLoad!, 0)} (of which Hyperguild's first \`require('vscode')\`, the host building its API object: ${ms(s.vscodeApi!)}); activate(): ${ms(s.markActivate!, 0)}; total ${ms(s.activation, 0)}.`,
+        `- Empty extension, same event, same host: ${ms(s.emptyActivation!, 0)}; Hyperguild minus the empty extension, per start: ${ms(s.ownActivation!, 0)}.`,
+        `- VS Code's own figure (Load Code + Call + Finish): ${ms(s.vscodeTotal!, 0)}, Load Code ${ms(s.vscodeLoadCode!, 0)}; the empty extension's: ${ms(s.emptyVscodeTotal!, 0)}.`,
+        `- Hyperguild files loaded up to the end of activation: ${s.atActivation.join(', ') || 'none'}; after it: ${s.later.map((l) => `${l.file} in ${l.starts}/${s.samples.length} starts, ${ms(l.afterMs, 0)} after activation, ${ms(l.loadMs, 0)} to load`).join('; ') || 'none'}. The Anthropic SDK bundle was ${s.sdkEverLoaded ? '**loaded**' : 'never loaded (nor in require.cache when the probe ended)'}.`);
+    }
+    out.push(`- Bundles: ${s.bundles.map((b) => `${b.file} ${kib(b.bytes)}`).join(', ')}.`);
+    if (s.failures.length) out.push(`- Failed starts: ${s.failures.map((f) => f.slice(0, 200)).join(' / ')}`);
+    out.push('');
+  }
+  if (r.polling) {
+    out.push('### 5. Status-bar polling', '',
+      `Method: the real \`WarmTracker\` and \`LlamaSwapClient\` against the fake, at the extension's defaults (interval ${r.polling.intervalMs / 1000} s, backoff 5 s doubling to 60 s), on a clock running ${r.polling.scale}× faster than real time, for ${r.polling.minutes} simulated minutes per mode (the three modes side by side). Focused = \`setActive(true)\` (the status bar does this while the window has focus and the chain has a local tier); unfocused = \`setActive(false)\`; offline = the fake stops listening (connection refused). Counted: the client's \`/running\` requests (the fake's own count agrees for the online modes). Each request's real ~1 ms is stretched ${r.polling.scale}×, which is why a focused minute can count slightly under 12.`, '');
+    for (const m of r.polling.modes) out.push(`- ${m.mode}: ${num(m.perMinute, 2)}/min over the window, ${m.firstMinute} in the first minute, ${num(m.steadyPerMinute, 2)}/min in the second half; /v1/models ${m.aliasRequests}×${m.serverCounted !== undefined ? `; fake counted ${m.serverCounted} /running` : ''}`);
+    out.push('');
+  }
+  if (r.concurrency) {
+    const c = r.concurrency;
+    out.push('### 6. Concurrency', '',
+      `Method: ${c.lockstep.parallel} \`runChain\` runs started together, in lockstep (all in the same millisecond) and with starts spread evenly over ${c.spread.spreadMs} ms; ${c.lockstep.rounds} rounds, each running one run alone, one lockstep batch and one spread batch in turn against the same fakes; the same chain and server timing as item 1. Each run's selection carries a unique token that the fakes echo in every answer and verdict; a run passes only if its proposal, its first verdict and every request it caused carry its own token and no other. One fake llama-swap per local model here (the fake holds one model at a time, like llama-swap without groups, and 20 interleaved runs would swap on every request). Baseline: the run alone of each round. After each batch its requests are replayed the same way by bare undici loops (the transport floor).`, '',
+      `- lockstep: overhead per attempt ${ms(c.lockstep.overheadPerAttempt)}, ratio ${ratio(c.lockstep.ratio)}, a round of ${c.lockstep.parallel} takes ${ms(c.lockstep.batchWall, 0)}, first token ${ms(c.lockstep.ttft)}; the same requests replayed in lockstep by bare undici loops: ${ms(c.lockstep.floorOverheadPerAttempt)} per attempt`,
+      `- spread over ${c.spread.spreadMs} ms: overhead per attempt ${ms(c.spread.overheadPerAttempt)}, ratio ${ratio(c.spread.ratio)}, first token ${ms(c.spread.ttft)}; bare replay spread alike: ${ms(c.spread.floorOverheadPerAttempt)}`,
+      `- one at a time: overhead per attempt ${ms(c.sequential.overheadPerAttempt)}, ratio ${ratio(c.sequential.ratio)}; bare replay: ${ms(c.sequential.floorOverheadPerAttempt)}`,
+      '', 'In lockstep every run reaches each transition (stream end → judge request → next tier) in the same millisecond as the other 19, so each waits for their work on the one thread that also runs the fakes; the bare replay shows how much of that queue HTTP and the fakes make by themselves.',
+      ...[c.lockstep, c.spread].flatMap((x) => x.failures).slice(0, 5).map((f) => `- failure: ${f}`), '');
+  }
+  return out.join('\n');
+}
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  const plan = args.includes('--quick') ? QUICK : FULL;
+  const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',').map((s) => s.trim());
+  const want = (n: string) => !only || only.includes(n);
+  const started = Date.now();
+  const results: Results = { errors: [], durations: {} };
+  const section = async <T>(name: string, work: () => Promise<T>): Promise<T | undefined> => {
+    const t0 = Date.now();
+    try {
+      return await work();
+    } catch (err) {
+      results.errors.push(`${name}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      log(`${name} FAILED: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    } finally {
+      results.durations[name] = Date.now() - t0;
+    }
+  };
+
+  const info = machine();
+  log(`${plan.quick ? 'quick mode (few iterations: proves the benchmarks work; the figures are not results)' : 'full run'}: ${info.CPU}, ${info['Node.js']}`);
+  if (want('1') || want('2')) results.engine = await section('engine', () => engineBench({ ...plan.engine, log }));
+  if (want('3')) results.cold = await section('cold start', () => coldStartBench({ ...plan.cold, log }));
+  if (want('5')) results.polling = await section('polling', () => pollingBench(plan.polling));
+  if (want('6')) {
+    const c = plan.concurrency;
+    await section('concurrency', async () => {
+      const r = await concurrencyBench({
+        rounds: c.rounds, log,
+        arrangements: [
+          { name: 'one at a time', parallel: 1, spreadMs: 0 },
+          { name: 'lockstep', parallel: c.parallel, spreadMs: 0 },
+          { name: 'spread', parallel: c.parallel, spreadMs: c.spreadMs },
+        ],
+      });
+      results.concurrency = { sequential: r['one at a time'], lockstep: r.lockstep, spread: r.spread };
+    });
+  }
+  // Last: the host's processes (code-server, chromium) load both cores, and their end must not skew the others.
+  if (want('4')) results.startup = await section('startup', () => startupBench({ ...plan.startup, log }));
+
+  const rows: Row[] = [];
+  if (results.engine) rows.push(...engineRows(results.engine, plan.engine.runs));
+  if (results.cold) rows.push(coldRow(results.cold));
+  if (results.startup) rows.push(...startupRows(results.startup));
+  if (results.polling) rows.push(pollingRow(results.polling));
+  if (results.concurrency) rows.push(...concurrencyRows(results.concurrency.lockstep, results.concurrency.spread, results.concurrency.sequential));
+  const elapsed = (Date.now() - started) / 1000;
+  const durations = Object.entries(results.durations).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ');
+  const summary = table(rows);
+  console.log(`\n${summary}\n`);
+  log(`took ${elapsed.toFixed(0)} s (${durations})`);
+
+  const problems = [
+    ...results.errors,
+    ...(results.startup?.failures ?? []).map((f) => `startup: ${f}`),
+    ...(results.startup?.skipped ? [`startup skipped: ${results.startup.skipped}`] : []),
+    ...[results.concurrency?.lockstep, results.concurrency?.spread].flatMap((c) => c?.failures ?? []),
+  ];
+  if (interrupted) return 130;
+  const complete = !plan.quick && !only;
+  const md = [
+    `# Hyperguild benchmarks${plan.quick ? ' (quick mode: NOT results)' : ''}`, '',
+    `Produced by \`npm run bench${plan.quick ? ' -- --quick' : ''}\` (bench/run.ts). Figures are medians with (min–max); every baseline ran in the same process and run. Loopback only.`, '',
+    ...Object.entries(info).map(([k, v]) => `- ${k}: ${v}`),
+    `- Load average (1 min) at the end: ${os.loadavg()[0].toFixed(2)} (the machine may be shared; a load above the core count makes the figures noisier)`,
+    `- Duration: ${elapsed.toFixed(0)} s (${durations})`, '',
+    '## Summary', '', summary, '',
+    '## Details', '', details(plan, results),
+    ...(problems.length ? ['## Problems', '', ...problems.map((p) => `- ${p.split('\n')[0]}`), ''] : []),
+  ].join('\n');
+  const file = complete ? path.join(ROOT, 'bench/RESULTS.md') : path.join(ROOT, 'out/bench', plan.quick ? 'RESULTS.quick.md' : 'RESULTS.partial.md');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, md);
+  log(`wrote ${path.relative(ROOT, file)}${complete ? '' : ' (bench/RESULTS.md is written by a full run of every benchmark only)'}`);
+  for (const p of problems) log(`problem: ${p.split('\n')[0]}`);
+  return problems.length ? 1 : 0;
+}
+
+let exitCode = 1;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    interrupted = true;
+    log(`${signal}: cleaning up`);
+    void cleanupAll().finally(() => process.exit(130));
+  });
+}
+main()
+  .then((code) => (exitCode = code))
+  .catch((err: unknown) => log(`FAILED: ${err instanceof Error ? err.stack ?? err.message : String(err)}`))
+  .finally(() => {
+    void cleanupAll().finally(() => process.exit(exitCode));
+  });
+
