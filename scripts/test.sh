@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one test command (npm test, .ci/run) for a fresh Debian machine that reaches only npm and apt:
-# installs what is missing, then lint, typecheck, unit tests, extension-host tests. Stops at the first failure.
+# installs what is missing, then lint, typecheck, unit tests, extension-host tests and the benchmarks' quick
+# mode. Stops at the first failure.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -23,14 +24,24 @@ npm run lint
 stage "typecheck"
 npm run typecheck
 
+# Each suite's output is also kept, to add up mocha's counts into one closing line.
+counts="$(mktemp)"
+trap 'rm -f "$counts"' EXIT
+
 stage "unit tests"
 if [ -n "$(find test/unit -name '*.test.ts' -print -quit 2>/dev/null)" ]; then
-  npm run test:unit
+  npm run test:unit 2>&1 | tee -a "$counts"
 else
   echo "no unit tests yet (test/unit/**/*.test.ts): skipped"
 fi
 
 stage "extension-host tests (code-server + chromium)"
-npm run test:host
+npm run test:host 2>&1 | tee -a "$counts"
+
+stage "benchmarks, quick mode (proves they run; a figure never fails the build)"
+npm run bench:quick
 
 stage "all tests passed"
+passed=$(grep -Eo '^ +[0-9]+ passing' "$counts" | awk '{ n += $1 } END { print n + 0 }')
+failed=$(grep -Eo '^ +[0-9]+ failing' "$counts" | awk '{ n += $1 } END { print n + 0 }')
+echo "tests: $passed passed, $failed failed"
