@@ -3,6 +3,7 @@
 // (the SDK's classes are passed in, so this module never loads it).
 import type * as Sdk from '@anthropic-ai/sdk';
 import { BackendError } from '../core/types';
+import { displayAddress } from './httpErrors';
 
 export const DEFAULT_ANTHROPIC_URL = 'https://api.anthropic.com';
 export const SET_KEY_COMMAND = '"Hyperguild: Set Anthropic API Key"';
@@ -18,13 +19,7 @@ export interface ErrorContext {
 
 /** The server as the user should see it: no credentials, query or trailing slash. */
 export function displayServer(baseUrl: string | undefined): string {
-  const raw = baseUrl?.trim() || DEFAULT_ANTHROPIC_URL;
-  try {
-    const url = new URL(raw);
-    return `${url.protocol}//${url.host}${url.pathname}`.replace(/\/+$/, '');
-  } catch {
-    return raw.replace(/\/+$/, '');
-  }
+  return displayAddress(baseUrl?.trim() || DEFAULT_ANTHROPIC_URL);
 }
 
 export function noKeyError(model: string): BackendError {

@@ -1,13 +1,12 @@
 // The Anthropic backend against the fake Messages API on 127.0.0.1, through the real SDK.
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { AnthropicBackend, type AnthropicOptions } from '../../src/backends/anthropic';
 import { BackendError, type ChatRequest } from '../../src/core/types';
 import { FakeAnthropic, type FakeReply } from '../fakes/fakeAnthropic';
+import { assertOneSentence, closedPort } from '../support/checks';
 
 const KEY = 'sk-ant-unit-0123456789abcdef';
 const MODEL = 'claude-sonnet-4-6'; // 4-5 makes this SDK print a deprecation warning per call
@@ -50,22 +49,6 @@ async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** One sentence: a single line ending in a full stop, with no other sentence end (URLs aside). */
-function assertOneSentence(message: string): void {
-  assert.ok(!message.includes('\n'), message);
-  assert.ok(message.endsWith('.'), message);
-  assert.ok(!/[.!?]\s+[A-Z]/.test(message.replace(/https?:\/\/\S+/g, 'URL')), `more than one sentence: ${message}`);
-}
-
-/** A loopback port that nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('AnthropicBackend', function () {

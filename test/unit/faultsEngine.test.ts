@@ -3,8 +3,6 @@
 // and what the run result tells the user and the log. Real clients against the fakes on 127.0.0.1 where the
 // protocol matters; the scripted backend where only the walk does.
 import * as assert from 'node:assert/strict';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { AnthropicBackend } from '../../src/backends/anthropic';
 import { LlamaSwapClient } from '../../src/backends/llamaSwap';
 import { parseChain, type Tier } from '../../src/core/chain';
@@ -16,6 +14,7 @@ import { BackendError, type ChatRequest } from '../../src/core/types';
 import { UNREADABLE } from '../../src/core/verifier';
 import { FakeLlamaSwap, type ChatReply } from '../fakes/fakeLlamaSwap';
 import { ScriptedBackend, accept, escalate, fence } from '../support/scriptedBackend';
+import { assertOneSentence, closedPort } from '../support/checks';
 
 const task: Task = { filePath: 'a.ts', languageId: 'typescript', selection: 'let x = 1;\nx++;', before: '', after: '' };
 const refactor = BUILT_IN_SKILLS.find((s) => s.id === 'refactor')!;
@@ -25,22 +24,6 @@ function tiers(...names: unknown[]): Tier[] {
   const r = parseChain(names);
   if (!r.ok) throw new Error(r.message);
   return r.tiers;
-}
-
-/** One sentence: one line, a final stop, no other sentence end inside (addresses aside). */
-function assertOneSentence(message: string | undefined): void {
-  assert.ok(message, 'no message');
-  assert.ok(!message.includes('\n'), message);
-  assert.ok(message.endsWith('.'), message);
-  assert.ok(!/[.!?]\s+[A-Z]/.test(message.replace(/https?:\/\/\S+/g, 'URL')), `more than one sentence: ${message}`);
-}
-
-async function closedPort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('faults: the verifier (real llama-swap client, fake server)', function () {

@@ -2,9 +2,9 @@
 // save prompts, polling with a bound.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import * as net from 'node:net';
 import type { RecordedRequest, ChatReply } from '../../fakes/fakeLlamaSwap';
 import type { RunReport } from '../../../src/core/report';
+export { assertOneSentence, closedPort } from '../../support/checks';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -88,23 +88,7 @@ export function logSince(log: { logLines: readonly string[] }, mark: number): st
   return log.logLines.slice(mark);
 }
 
-/** One sentence: one line, ending in a full stop, with no other sentence end inside (addresses aside). */
-export function assertOneSentence(message: string | undefined): void {
-  assert.ok(message, 'no message');
-  assert.ok(!message.includes('\n'), `more than one line: ${message}`);
-  assert.ok(message.endsWith('.'), `no final stop: ${message}`);
-  assert.ok(!/[.!?]\s+[A-Z]/.test(message.replace(/https?:\/\/\S+/g, 'URL')), `more than one sentence: ${message}`);
-}
-
 export async function runSkill(args: object = { skill: 'refactor' }): Promise<RunReport> {
   return (await vscode.commands.executeCommand('hyperguild.runSkill', args)) as RunReport;
 }
 
-/** A loopback port nothing listens on. */
-export async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
