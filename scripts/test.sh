@@ -42,6 +42,7 @@ stage "benchmarks, quick mode (proves they run; a figure never fails the build)"
 npm run bench:quick
 
 stage "all tests passed"
-passed=$(grep -Eo '^ +[0-9]+ passing' "$counts" | awk '{ n += $1 } END { print n + 0 }')
-failed=$(grep -Eo '^ +[0-9]+ failing' "$counts" | awk '{ n += $1 } END { print n + 0 }')
+# awk, not grep: grep exits 1 on no match ("0 failing" is never printed), which pipefail would turn fatal.
+passed=$(awk '/^ +[0-9]+ passing/ { n += $1 } END { print n + 0 }' "$counts")
+failed=$(awk '/^ +[0-9]+ failing/ { n += $1 } END { print n + 0 }' "$counts")
 echo "tests: $passed passed, $failed failed"
