@@ -93,6 +93,9 @@ const ModelEntry = z.object({
 });
 const ModelsBody = z.object({ data: z.nullish(z.array(z.unknown())) });
 const VersionBody = z.object({ version: z.string().check(z.minLength(1)) });
+const RouterModels = z.object({ data: z.array(z.unknown()) });
+const RouterEntry = z.object({ id: z.string().check(z.minLength(1)), status: z.object({ value: z.string() }) });
+const ROUTER_STATE: Record<string, RunningModel['state'] | undefined> = { loaded: 'ready', loading: 'starting' };
 
 /**
  * undici is required on the first request, not at import: the status bar's first poll runs after
@@ -108,6 +111,8 @@ export class LlamaSwapClient implements ChatBackend {
   readonly address: string;
   private readonly base: URL;
   private agentInstance: Agent | undefined;
+  /** Which server answers: llama-swap, or llama-server in router mode (learnt from `/running`). */
+  private flavor: 'llama-swap' | 'router' | undefined;
   private readonly errors: LlamaSwapErrors;
   private readonly firstByteMs: number;
   private readonly idleMs: number;
@@ -161,11 +166,36 @@ export class LlamaSwapClient implements ChatBackend {
     }
   }
 
-  /** The models llama-swap has started (`starting`, `ready` or `stopping`); stopped ones are absent. */
+  /**
+   * The models the server has started (`starting`, `ready` or `stopping`); stopped ones are absent.
+   * llama-swap answers `/running`; llama-server's own router mode has no such endpoint (404) and tells
+   * the same through `/models` (`status.value` loaded | loading | unloaded), which is read instead.
+   */
   async running(signal?: AbortSignal): Promise<RunningModel[]> {
-    const json = await this.getJson('running', 'GET /running', signal);
+    if (this.flavor !== 'router') {
+      const res = await this.small({ method: 'GET', path: 'running', subject: 'GET /running', signal });
+      if (res.status !== 404 || this.flavor === 'llama-swap') {
+        if (res.status !== 200) throw this.errors.status('GET /running', res.status, res.text);
+        this.flavor = 'llama-swap';
+        return this.parseRunning(parseJson(res.text), res.text);
+      }
+    }
+    const json = await this.getJson('models', 'GET /models', signal);
+    const parsed = RouterModels.safeParse(json);
+    if (!parsed.success) throw this.errors.notJson('GET /models', JSON.stringify(json));
+    this.flavor = 'router';
+    const models: RunningModel[] = [];
+    for (const entry of parsed.data.data) {
+      const ok = RouterEntry.safeParse(entry);
+      const state = ok.success ? ROUTER_STATE[ok.data.status.value] : undefined;
+      if (ok.success && state) models.push({ model: ok.data.id, state });
+    }
+    return models;
+  }
+
+  private parseRunning(json: unknown, text: string): RunningModel[] {
     const parsed = RunningBody.safeParse(json);
-    if (!parsed.success) throw this.errors.notJson('GET /running', JSON.stringify(json));
+    if (json === undefined || !parsed.success) throw this.errors.notJson('GET /running', text);
     const models: RunningModel[] = [];
     for (const entry of parsed.data.running ?? []) {
       const ok = RunningEntry.safeParse(entry);
@@ -198,8 +228,12 @@ export class LlamaSwapClient implements ChatBackend {
     return parsed.success ? parsed.data.version : undefined;
   }
 
-  /** Loads a model the way llama-swap's UI does (`GET /upstream/<model>/`); resolves once it answered. */
+  /**
+   * Loads a model the way llama-swap's UI does (`GET /upstream/<model>/`); resolves once it answered.
+   * In llama-server's router mode, `POST /models/load` (it returns at once; `/models` says `loading`).
+   */
   async preload(model: string, signal?: AbortSignal): Promise<void> {
+    if (this.flavor === 'router') return this.routerAction('load', model, signal);
     const exchange: Exchange = {
       method: 'GET', path: `upstream/${encodeURIComponent(model)}/`, subject: `Preloading ${model}`, model, signal,
       firstByteMs: this.firstByteMs, idleMs: this.idleMs,
@@ -213,9 +247,18 @@ export class LlamaSwapClient implements ChatBackend {
   }
 
   async unload(model: string, signal?: AbortSignal): Promise<void> {
+    if (this.flavor === 'router') return this.routerAction('unload', model, signal);
     const res = await this.small({ method: 'POST', path: `api/models/unload/${encodeURIComponent(model)}`, subject: `Unloading ${model}`, model, signal });
     if (res.status === 404) throw this.errors.notRunning(model, res.text);
     if (res.status < 200 || res.status > 299) throw this.errors.status(`Unloading ${model}`, res.status, res.text);
+  }
+
+  /** llama-server router mode: `POST /models/load` or `/models/unload` with `{"model"}`. */
+  private async routerAction(action: 'load' | 'unload', model: string, signal?: AbortSignal): Promise<void> {
+    const subject = `${action === 'load' ? 'Preloading' : 'Unloading'} ${model}`;
+    const res = await this.small({ method: 'POST', path: `models/${action}`, subject, model, signal, body: JSON.stringify({ model }) });
+    if (action === 'unload' && res.status === 400) throw this.errors.notRunning(model, res.text);
+    if (res.status < 200 || res.status > 299) throw this.errors.status(subject, res.status, res.text);
   }
 
   async close(): Promise<void> {

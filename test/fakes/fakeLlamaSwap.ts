@@ -72,6 +72,8 @@ export interface FakeLlamaSwapOptions {
   errorShape?: 'v250' | 'openai';
   responder?: Responder;
   port?: number;
+  /** 'router': llama-server's own router mode instead (no /running; /models with status; /models/load). */
+  flavor?: 'llama-swap' | 'router';
 }
 
 const STREAM_HEADERS = { Server: 'llama.cpp', 'Access-Control-Allow-Origin': '', 'X-Accel-Buffering': 'no', 'Content-Type': 'text/event-stream', 'Keep-Alive': 'timeout=5, max=100' };
@@ -183,6 +185,7 @@ export class FakeLlamaSwap {
     if (path !== '/health' && !this.authorized(req.headers)) return this.json(res, 401, this.errorBody('unauthorized: invalid or missing API key', 401));
     const route = `${rec.method} ${path}`;
     if (route === 'GET /health') return this.send(res, 200, 'OK', 'text/plain; charset=utf-8');
+    if (this.options.flavor === 'router') return this.router(rec, res, route);
     if (route === 'GET /running') return this.json(res, 200, JSON.stringify({ running: this.runningBody() }));
     if (route === 'GET /v1/models' || route === 'GET /models') return this.json(res, 200, JSON.stringify(this.modelsBody()));
     if (route === 'GET /api/version') {
@@ -202,6 +205,34 @@ export class FakeLlamaSwap {
     if (rec.method === 'GET' && path.startsWith('/upstream/')) return this.upstream(rec, res);
     if (route === 'POST /v1/chat/completions') return this.chat(rec, res);
     return this.send(res, 404, '404 page not found', 'text/plain');
+  }
+
+  /** llama-server in router mode, as captured in test/fixtures/llama-server/router. */
+  private router(rec: RecordedRequest, res: ServerResponse, route: string): Promise<void> | void {
+    const notFound = () => this.json(res, 404, JSON.stringify({ error: { message: 'File Not Found', type: 'not_found_error', code: 404 } }));
+    const model = () => {
+      const name = (rec.body as { model?: unknown } | undefined)?.model;
+      return typeof name === 'string' ? this.resolve(name) : undefined;
+    };
+    if (route === 'GET /models' || route === 'GET /v1/models') {
+      const value = (m: FakeModel) => (this.current?.id !== m.id ? 'unloaded' : this.current.state === 'ready' ? 'loaded' : 'loading');
+      const data = this.models.map((m) => ({ id: m.id, aliases: m.aliases ?? [], tags: [], object: 'model', owned_by: 'llamacpp', created: 1795466434, status: { value: value(m) } }));
+      return this.json(res, 200, JSON.stringify({ data, object: 'list' }));
+    }
+    if (route === 'POST /models/load') {
+      const m = model();
+      if (!m) return notFound();
+      this.load(m).catch(() => undefined); // the router answers at once; /models says `loading`
+      return this.json(res, 200, JSON.stringify({ success: true }));
+    }
+    if (route === 'POST /models/unload') {
+      const m = model();
+      if (!m || this.current?.id !== m.id) return this.json(res, 400, JSON.stringify({ error: { code: 400, message: 'model is not running', type: 'invalid_request_error' } }));
+      this.current = undefined;
+      return this.json(res, 200, JSON.stringify({ success: true }));
+    }
+    if (route === 'POST /v1/chat/completions') return this.chat(rec, res);
+    return notFound();
   }
 
   private authorized(headers: IncomingHttpHeaders): boolean {
