@@ -150,7 +150,7 @@ export class LlamaSwapClient implements ChatBackend {
     });
     const exchange: Exchange = {
       method: 'POST', path: 'v1/chat/completions', subject: req.model, model: req.model, body,
-      signal: req.signal, firstByteMs: this.firstByteMs, idleMs: this.idleMs,
+      signal: req.signal, firstByteMs: Math.min(req.firstByteTimeoutMs ?? Infinity, this.firstByteMs), idleMs: this.idleMs,
     };
     for (let attempt = 1; ; attempt++) {
       const startedAt = performance.now();

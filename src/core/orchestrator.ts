@@ -65,6 +65,11 @@ export interface RunOptions {
   signal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
   now?: () => number;
+  /**
+   * First-byte bound for a self-verifying judge (default 60 s): its model has just answered, so it
+   * is loaded and a stalled judge need not wait out the cold-load allowance.
+   */
+  warmJudgeFirstByteMs?: number;
 }
 
 const CANCELLED = 'The run was cancelled.';
@@ -144,6 +149,7 @@ export async function runChain(options: RunOptions): Promise<RunResult> {
         const v = await judge({
           backend: options.backends[judgeBackend], model: judgeModel, skill: options.skill,
           task: options.task, proposal: rawCode ?? answer.text, signal,
+          ...(!options.verifierModel && { firstByteTimeoutMs: options.warmJudgeFirstByteMs ?? 60_000 }),
         });
         verdict = v.verdict;
         feedback = v.feedback;

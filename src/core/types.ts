@@ -24,6 +24,11 @@ export interface ChatRequest {
   maxTokens: number;
   temperature?: number;
   jsonSchema?: JsonSchemaFormat;
+  /**
+   * A tighter bound on the wait for the first byte than the backend's own (which allows for a cold
+   * load), for a caller that knows the model is loaded: the self-verifying judge.
+   */
+  firstByteTimeoutMs?: number;
   signal: AbortSignal;
   /** Answer text as it is generated (never loading-state text). */
   onText?: (delta: string) => void;

@@ -85,6 +85,8 @@ export interface JudgeRequest {
   task: Task;
   proposal: string;
   signal: AbortSignal;
+  /** Set when the judge is the model that just answered: it is loaded, so no cold-load allowance. */
+  firstByteTimeoutMs?: number;
 }
 
 /**
@@ -101,6 +103,7 @@ export async function judge(request: JudgeRequest): Promise<Verdict> {
       temperature: 0,
       jsonSchema: JUDGE_SCHEMA,
       signal: request.signal,
+      ...(request.firstByteTimeoutMs !== undefined && { firstByteTimeoutMs: request.firstByteTimeoutMs }),
     });
   } catch (err) {
     if (err instanceof BackendError && err.kind === 'cancelled') throw err;

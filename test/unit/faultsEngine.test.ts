@@ -88,6 +88,24 @@ describe('faults: the verifier (real llama-swap client, fake server)', function 
     assert.ok(judge.closedAt !== undefined, 'the stalled judge connection was closed');
   });
 
+  it('a self-verifying judge gets no cold-load allowance: its model just answered, so it is cut at the warm bound', async () => {
+    judgeReply = { kind: 'stall' };
+    const patient = new LlamaSwapClient({ baseUrl: fake.url, firstByteTimeoutMs: 30_000, idleTimeoutMs: 30_000 });
+    try {
+      const t0 = Date.now();
+      const cloud = new ScriptedBackend('anthropic').on('claude-sonnet-4-6', { answer: fence('let x = 3;') });
+      const result = await runChain({
+        tiers: tiers('qwen-7b', 'claude-sonnet-4-6'), skill: refactor, task, maxTokens: 256, warmJudgeFirstByteMs: 250,
+        backends: { 'llama-swap': patient, anthropic: cloud },
+      });
+      assert.ok(Date.now() - t0 < 3000, `took ${Date.now() - t0} ms, not the client's 30 s`);
+      assert.match(result.attempts[0].feedback ?? '', /^the verifier failed: .*within 250 ms/);
+      assert.equal(result.accepted?.tierIndex, 1);
+    } finally {
+      await patient.close();
+    }
+  });
+
   it('a judge that starts and then goes silent is cut at the idle timeout, then escalate', async () => {
     judgeReply = { kind: 'silent', pieces: ['{"verdict":'] };
     const { result } = await walk();

@@ -41,6 +41,9 @@ describe('orchestrator', () => {
     // The judge is asked for JSON through json_schema; generation carries none.
     assert.equal(local.calls[0].jsonSchema, undefined);
     assert.deepEqual(local.calls[1].jsonSchema?.schema.required, ['verdict', 'feedback']);
+    // The self-judge's model is loaded: a warm first-byte bound; generation keeps the cold-load one.
+    assert.equal(local.calls[0].firstByteTimeoutMs, undefined);
+    assert.equal(local.calls[1].firstByteTimeoutMs, 60_000);
   });
 
   it('escalates with accumulated feedback and the rejected answer, and accepts the cloud answer unverified', async () => {
@@ -108,6 +111,7 @@ describe('orchestrator', () => {
     const r = await run();
     assert.equal(r.status, 'accepted');
     assert.equal(cloud.calls[0].model, 'claude-haiku-4-5');
+    assert.equal(cloud.calls[0].firstByteTimeoutMs, undefined, 'a separate judge model may be cold');
   });
 
   it('records a backend error as an attempt and moves on', async () => {
