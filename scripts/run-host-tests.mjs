@@ -98,6 +98,9 @@ const xdgEnv = (dir) => ({ XDG_CONFIG_HOME: dir, XDG_DATA_HOME: dir, XDG_CACHE_H
 
 function startServer(port, dirs) {
   const env = { ...process.env, EXTENSIONS_GALLERY: '{}', ...xdgEnv(dirs.xdg) };
+  // A developer's real Anthropic key or address must not reach the suite: tests talk to loopback fakes only.
+  delete env.ANTHROPIC_API_KEY;
+  delete env.ANTHROPIC_BASE_URL;
   delete env.VSCODE_IPC_HOOK_CLI;
   const args = [
     CODE_SERVER,
