@@ -59,7 +59,11 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
   const runSkill = (args?: RunSkillArgs) =>
     runSkillCommand({ log, proposals, engine, runs, warmth: (m) => tracker.warmthOf(m), preloadIfCold }, args);
 
+  // The same problems are not announced again on every later settings change (only when they change).
+  let announced = '';
   const reportProblems = (problems: readonly string[]) => {
+    if (problems.join('\n') === announced) return;
+    announced = problems.join('\n');
     if (problems.length) showWarning(log, problems.length === 1 ? problems[0] : `${problems[0]} (and ${problems.length - 1} more problems in the log)`);
     for (const p of problems.slice(1)) log.warn(p);
   };

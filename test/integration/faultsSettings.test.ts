@@ -72,6 +72,21 @@ describe('faults: settings', function () {
   it('a malformed hyperguild.llamaSwapUrl (another scheme)', () =>
     refused('llamaSwapUrl', 'ftp://127.0.0.1:8080', /^hyperguild\.llamaSwapUrl "ftp:\/\/127\.0\.0\.1:8080" is not an http\(s\) address/));
 
+  it('an invalid setting is announced once when it appears, not again on every later settings change', async () => {
+    const mark = log.logLines.length;
+    const announcements = () => logSince(log, mark).filter((l) => l.startsWith('[warn] hyperguild.chain is empty')).length;
+    await settings.set('chain', []);
+    await waitFor(() => announcements() === 1, 'the warning about the empty chain');
+    await settings.set('contextLines', 7);
+    await settings.set('contextLines', 8);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(announcements(), 1, 'unrelated changes do not repeat it');
+    await settings.set('chain', ['qwen-7b']);
+    await settings.set('chain', []);
+    await waitFor(() => announcements() === 2, 'announced again once it came back');
+    await settings.set('chain', ['qwen-7b']);
+  });
+
   it('a bad user skill is named (warning and log); the good ones and the built-ins still run', async () => {
     const mark = log.logLines.length;
     await settings.set('skills', [{ id: 'Bad Id', prompt: 'Do it.' }, { id: 'double-it', title: 'Double', prompt: 'Rewrite doubling as multiplication.' }]);
