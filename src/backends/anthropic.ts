@@ -4,6 +4,7 @@
 import type * as Sdk from '@anthropic-ai/sdk';
 import type { MessageCreateParamsStreaming, MessageParam, StopReason } from '@anthropic-ai/sdk/resources/messages';
 import { BackendError, type ChatBackend, type ChatRequest, type ChatResult, type FinishReason } from '../core/types';
+import { formatDuration } from './httpErrors';
 import { DEFAULT_ANTHROPIC_URL, displayServer, noKeyError, toBackendError, type ErrorContext } from './anthropicErrors';
 
 export interface AnthropicOptions {
@@ -24,8 +25,6 @@ export interface AnthropicOptions {
 type SdkModule = typeof Sdk;
 /** Why we aborted the request ourselves. */
 type Halt = 'cancelled' | 'first-byte' | 'idle' | 'too-large';
-
-const seconds = (ms: number): string => `${+(ms / 1000).toFixed(1)} s`;
 
 function finishReason(stop: StopReason | null | undefined): FinishReason {
   if (stop === 'end_turn' || stop === 'stop_sequence') return 'stop';
@@ -141,10 +140,10 @@ export class AnthropicBackend implements ChatBackend {
     }
     if (halted === 'cancelled') throw cancelled();
     if (halted === 'first-byte') {
-      throw new BackendError('timeout', `Anthropic sent nothing for ${model} within ${seconds(firstByteMs)} at ${server}.`);
+      throw new BackendError('timeout', `Anthropic sent nothing for ${model} within ${formatDuration(firstByteMs)} at ${server}.`);
     }
     if (halted === 'idle') {
-      throw new BackendError('timeout', `Anthropic's stream for ${model} went silent for ${seconds(idleMs)} at ${server}.`);
+      throw new BackendError('timeout', `Anthropic's stream for ${model} went silent for ${formatDuration(idleMs)} at ${server}.`);
     }
     if (halted === 'too-large') {
       throw new BackendError('too-large', `Anthropic's answer for ${model} went over ${Math.round(maxBytes / 1024)} KiB and was cut at ${server}.`);

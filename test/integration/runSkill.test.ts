@@ -2,8 +2,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { FakeLlamaSwap } from '../fakes/fakeLlamaSwap';
-import type { RunReport } from '../../src/core/report';
-import { Settings, closeAll, codeReply, isJudge, openWith, proposalTabs, select, sleep, verdictReply, waitFor } from './support/host';
+import { Settings, closeAll, codeReply, isJudge, openWith, proposalTabs, runSkill, select, sleep, verdictReply, waitFor } from './support/host';
 
 const SOURCE = [
   'export class Stats {',
@@ -44,9 +43,7 @@ describe('run a skill in the editor', function () {
     await fake?.close();
   });
 
-  async function run(args: object = { skill: 'refactor' }): Promise<RunReport> {
-    return (await vscode.commands.executeCommand('hyperguild.runSkill', args)) as RunReport;
-  }
+  const run = runSkill;
 
   it('opens the diff of the document against the proposal, titled with skill and model', async () => {
     const editor = await openWith(SOURCE);

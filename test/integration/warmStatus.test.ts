@@ -4,6 +4,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { warmStatusText } from '../../src/editor/warmStatusBar';
 import { FakeLlamaSwap } from '../fakes/fakeLlamaSwap';
+import { Settings, waitFor } from './support/host';
 
 interface WarmState {
   server: 'online' | 'offline' | 'unknown';
@@ -14,34 +15,15 @@ interface Api {
   onDidChangeWarmState: vscode.Event<WarmState>;
 }
 
-const KEYS = ['llamaSwapUrl', 'chain', 'statusBarPollSeconds'] as const;
 const summary = (s: WarmState) => `${s.server}${s.models.map((m) => ` ${m.id}:${m.state}`).join('')}`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(condition: () => boolean, what: string, ms = 8000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > end) assert.fail(`not in time (${ms} ms): ${what}`);
-    await sleep(20);
-  }
-}
-
-function config(): vscode.WorkspaceConfiguration {
-  return vscode.workspace.getConfiguration('hyperguild');
-}
-
-async function set(key: (typeof KEYS)[number], value: unknown): Promise<void> {
-  await config().update(key, value, vscode.ConfigurationTarget.Workspace);
-}
-
 describe('warm status and check setup', function () {
   this.timeout(30_000);
   let fake: FakeLlamaSwap;
   let api: Api;
-  const saved = new Map<string, unknown>();
+  const settings = new Settings();
+  const set = (key: string, value: unknown) => settings.set(key, value);
 
   before(async () => {
-    for (const key of KEYS) saved.set(key, config().inspect(key)?.workspaceValue);
     api = (await vscode.extensions.getExtension('hyperguild.hyperguild')!.activate()) as Api;
     // The status bar polls only while the window is focused: say what this host reports.
     console.log(`host: window.state.focused=${vscode.window.state.focused}`);
@@ -55,7 +37,7 @@ describe('warm status and check setup', function () {
   });
 
   after(async () => {
-    for (const key of KEYS) await set(key, saved.get(key));
+    await settings.restore();
     await fake?.close();
   });
 
