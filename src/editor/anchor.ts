@@ -39,14 +39,12 @@ export class TextAnchor {
   }
 
   /**
-   * Where the original text is now: at the followed offset; else, when the edits could not be
-   * followed (e.g. the file was reloaded), its only occurrence. Several occurrences: undefined, as
-   * replacing a copy the user did not select would overwrite their text.
+   * Where the original text is now: the followed region, only while it holds exactly the original
+   * (untouched, or edited and undone). Never a search elsewhere: an identical copy the user did not
+   * select must not be overwritten, so anything else is undefined and Apply refuses.
    */
   locate(text: string): number | undefined {
-    if (text.startsWith(this.original, this.offset)) return this.offset;
-    const first = text.indexOf(this.original);
-    if (first < 0 || text.indexOf(this.original, first + 1) >= 0) return undefined;
-    return first;
+    if (this.length !== this.original.length) return undefined;
+    return text.startsWith(this.original, this.offset) ? this.offset : undefined;
   }
 }

@@ -129,6 +129,22 @@ describe('faults: the document during and after a run', function () {
     assert.equal(editor.document.getText(), mine);
   });
 
+  it('two identical copies, the selected one edited during the run: Apply refuses and the other copy is untouched', async () => {
+    const twin = `export class Twin {\n${MEAN}\n}\n`;
+    const editor = await openWith(`${twin}\n${twin}`);
+    select(editor, 1, 5);
+    const { pending } = await startHeld();
+    await editor.edit((b) => b.insert(new vscode.Position(2, 4), '/* mine */ '));
+    const mine = editor.document.getText();
+    release();
+    assert.equal((await pending).status, 'accepted');
+    await rightSide();
+    const result = await apply();
+    assert.equal(result.applied, false, 'the second, identical copy must never be taken for the edited first one');
+    assert.match(result.reason ?? '', /was changed since the run started/);
+    assert.equal(editor.document.getText(), mine, 'neither copy changed');
+  });
+
   it('edited above the selection during the run and after the diff opened: the diff follows, Apply replaces exactly the selection', async () => {
     const editor = await openWith(SOURCE);
     select(editor, 1, 5);
