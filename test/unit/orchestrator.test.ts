@@ -56,8 +56,8 @@ describe('orchestrator', () => {
     assert.equal(r.accepted?.tierIndex, 2);
     assert.deepEqual(r.attempts.map((a) => a.verdict), ['escalate', 'escalate', 'accept']);
     const lastTask = cloud.calls[0].messages[1].content;
-    assert.match(lastTask, /Prior attempt feedback: x must stay 1 before the increment/);
-    assert.match(lastTask, /Prior attempt feedback: do not use var/);
+    assert.match(lastTask, /Prior attempt feedback [^\n]*:\n<<<BEGIN FEEDBACK>>>\nx must stay 1 before the increment\n<<<END FEEDBACK>>>/);
+    assert.match(lastTask, /Prior attempt feedback [^\n]*:\n<<<BEGIN FEEDBACK>>>\ndo not use var\n<<<END FEEDBACK>>>/);
     assert.ok(lastTask.includes('var x = 1; x++;'), 'the rejected answer is passed on');
     assert.equal(cloud.calls.filter((c) => c.jsonSchema).length, 0, 'cloud answer not judged');
     assert.equal(r.attempts[2].costUsd, (1000 * 2 + 100 * 10) / 1e6);

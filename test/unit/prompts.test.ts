@@ -26,8 +26,8 @@ describe('prompts', () => {
       { model: 'a', feedback: 'too long', answer: 'first try' },
       { model: 'b', feedback: 'breaks the API', answer: 'second try' },
     ]);
-    assert.match(user.content, /Prior attempt feedback: too long/);
-    assert.match(user.content, /Prior attempt feedback: breaks the API/);
+    assert.match(user.content, /Prior attempt feedback [^\n]*:\n<<<BEGIN FEEDBACK>>>\ntoo long\n<<<END FEEDBACK>>>/);
+    assert.match(user.content, /Prior attempt feedback [^\n]*:\n<<<BEGIN FEEDBACK>>>\nbreaks the API\n<<<END FEEDBACK>>>/);
     assert.ok(user.content.includes('second try'));
     assert.ok(!user.content.includes('first try'));
   });
@@ -47,14 +47,29 @@ describe('prompts', () => {
     assert.equal(extractCode('```ts\nconst cut ='), undefined);
   });
 
+  it('an indented fence inside the code (a docstring example) does not end the block', () => {
+    const code = 'def f():\n    """Example:\n\n    ```python\n    f()\n    ```\n    """\n    return 1';
+    assert.equal(extractCode(`Here:\n\`\`\`python\n${code}\n\`\`\`\n`), code);
+    assert.equal(extractCode('```\na\n   ```\n'), 'a', 'three spaces of indentation still close it');
+    assert.equal(extractCode('```\na\n```` \n'), 'a', 'a longer closing fence with trailing spaces closes it');
+    assert.equal(extractCode('````\na\n```\nb\n````'), 'a\n```\nb', 'a shorter fence does not close a longer one');
+  });
+
   it('fits the code to the selection\'s indentation, line endings and trailing newline', () => {
     const selection = '    if (a) {\r\n      b();\r\n    }\r\n';
     assert.equal(fitToSelection('if (a) {\n  c();\n}', selection), '    if (a) {\r\n      c();\r\n    }\r\n');
     assert.equal(fitToSelection('\t\tx();\n\t\ty();', '  x();'), '  x();\n  y();');
   });
 
-  it('treats whitespace-only differences as the same code', () => {
-    assert.ok(sameCode('a();\n  b();', '  a();\nb();  \n'));
+  it('calls code the same only when line endings, trailing whitespace or the base indentation differ', () => {
+    assert.ok(sameCode('if (a) {\n  b();  \n}\n', '    if (a) {\r\n      b();\r\n    }\r\n'));
     assert.ok(!sameCode('a();', 'b();'));
+  });
+
+  it('an indentation-only fix (Python, YAML) is a change, not "identical"', () => {
+    const broken = 'def f(x):\nif x:\n    return 1\n';
+    const fixed = 'def f(x):\n    if x:\n        return 1';
+    assert.ok(!sameCode(fixed, broken));
+    assert.ok(!sameCode('a:\n  b: 1\n  c: 2', 'a:\n  b: 1\nc: 2\n'));
   });
 });
