@@ -3,8 +3,9 @@
 // separate file and rewrites this require to it, see esbuild.mjs).
 import type * as Sdk from '@anthropic-ai/sdk';
 import type { MessageCreateParamsStreaming, MessageParam, StopReason } from '@anthropic-ai/sdk/resources/messages';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { BackendError, type ChatBackend, type ChatRequest, type ChatResult, type FinishReason } from '../core/types';
-import { formatDuration } from './httpErrors';
+import { formatDuration, retryAfterMs } from './httpErrors';
 import { DEFAULT_ANTHROPIC_URL, displayServer, noKeyError, toBackendError, type ErrorContext } from './anthropicErrors';
 
 export interface AnthropicOptions {
@@ -12,7 +13,7 @@ export interface AnthropicOptions {
   getApiKey: () => Promise<string | undefined>;
   /** ANTHROPIC_BASE_URL from the environment; the editor passes it. Undefined: the same variable, else the API. */
   baseUrl?: string;
-  /** The SDK's retries on 429/529/5xx and connection errors (default 2), so a call is tried at most maxRetries + 1 times. */
+  /** Retries on 408/409/429/5xx and connection errors (default 2), so a call is tried at most maxRetries + 1 times. */
   maxRetries?: number;
   /** Longest wait for the first stream event, retries included (default 60 s). */
   firstByteTimeoutMs?: number;
@@ -25,6 +26,24 @@ export interface AnthropicOptions {
 type SdkModule = typeof Sdk;
 /** Why we aborted the request ourselves. */
 type Halt = 'cancelled' | 'first-byte' | 'idle' | 'too-large';
+
+/** Whether the API asks to try again (its own rule: 408, 409, 429, 5xx, a dropped connection; unless told not to). */
+function retryable(sdk: SdkModule, err: unknown): boolean {
+  if (err instanceof sdk.APIConnectionError) return true;
+  if (!(err instanceof sdk.APIError) || err.status === undefined) return false;
+  if (err.headers?.get('x-should-retry') === 'false') return false;
+  return err.status === 408 || err.status === 409 || err.status === 429 || err.status >= 500;
+}
+
+/** The wait the server asked for (retry-after-ms, then retry-after), else a short exponential backoff. */
+function retryDelayMs(err: unknown, attempt: number): number {
+  const headers = (err as { headers?: Headers }).headers;
+  const ms = Number(headers?.get('retry-after-ms'));
+  if (headers?.get('retry-after-ms') && Number.isFinite(ms) && ms >= 0) return ms;
+  const after = retryAfterMs(headers?.get('retry-after') ?? undefined);
+  if (after !== undefined) return after;
+  return Math.min(500 * 2 ** (attempt - 1), 8_000) * (1 - Math.random() * 0.25);
+}
 
 function finishReason(stop: StopReason | null | undefined): FinishReason {
   if (stop === 'end_turn' || stop === 'stop_sequence') return 'stop';
@@ -59,16 +78,21 @@ export class AnthropicBackend implements ChatBackend {
   private sdk: SdkModule | undefined;
   private cached: { key: string; client: Sdk.Anthropic } | undefined;
   private readonly baseUrl: string;
-  private readonly server: string;
+  /** The address as shown to the user. */
+  private readonly address: string;
 
   constructor(private readonly options: AnthropicOptions) {
     this.baseUrl = (options.baseUrl ?? process.env.ANTHROPIC_BASE_URL)?.trim() || DEFAULT_ANTHROPIC_URL;
-    this.server = displayServer(this.baseUrl);
+    this.address = displayServer(this.baseUrl);
+  }
+
+  get server(): string {
+    return `Anthropic at ${this.address}`;
   }
 
   async chat(req: ChatRequest): Promise<ChatResult> {
     const { model } = req;
-    const server = this.server;
+    const server = this.address;
     const cancelled = () => new BackendError('cancelled', `The request for ${model} to Anthropic at ${server} was cancelled.`);
     if (req.signal.aborted) throw cancelled();
     let key: string | undefined;
@@ -82,10 +106,12 @@ export class AnthropicBackend implements ChatBackend {
 
     const sdk = this.loadSdk();
     const client = this.clientFor(sdk, key);
-    const ctx: ErrorContext = { model, server, attempts: (this.options.maxRetries ?? 2) + 1, apiKey: key };
+    const maxAttempts = (this.options.maxRetries ?? 2) + 1;
+    const ctx: ErrorContext = { model, server, attempts: 1, apiKey: key };
     const firstByteMs = this.options.firstByteTimeoutMs ?? 60_000;
     const idleMs = this.options.idleTimeoutMs ?? 60_000;
     const maxBytes = this.options.maxAnswerBytes ?? 1024 * 1024;
+    const deadline = Date.now() + firstByteMs;
 
     // One controller for every reason to stop: the caller's signal, our timers, the size cap.
     const controller = new AbortController();
@@ -106,7 +132,7 @@ export class AnthropicBackend implements ChatBackend {
     let inputTokens: number | undefined;
     let outputTokens: number | undefined;
     try {
-      const stream = await client.messages.create(toMessagesParams(req), { signal: controller.signal });
+      const stream = await this.open(sdk, client, req, controller.signal, ctx, maxAttempts, deadline);
       // The SDK's iterator ends quietly when aborted, so `halted` is checked after the loop too.
       for await (const event of stream) {
         started = true;
@@ -140,7 +166,7 @@ export class AnthropicBackend implements ChatBackend {
     }
     if (halted === 'cancelled') throw cancelled();
     if (halted === 'first-byte') {
-      throw new BackendError('timeout', `Anthropic sent nothing for ${model} within ${formatDuration(firstByteMs)} at ${server}.`);
+      throw new BackendError('timeout', `Anthropic sent nothing for ${model} within ${formatDuration(firstByteMs)} at ${server}.`, undefined, undefined, true);
     }
     if (halted === 'idle') {
       throw new BackendError('timeout', `Anthropic's stream for ${model} went silent for ${formatDuration(idleMs)} at ${server}.`);
@@ -154,6 +180,31 @@ export class AnthropicBackend implements ChatBackend {
     return { text, finishReason: finishReason(stopReason), inputTokens, outputTokens };
   }
 
+  /**
+   * Sends the request, retrying what the API says may be retried. Our loop, not the SDK's: a wait the
+   * server asks for (429 Retry-After) that would outlast the first-byte budget is not waited out, so the
+   * user hears "rate-limited, asked to wait N s" at once instead of a timeout a minute later.
+   */
+  private async open(
+    sdk: SdkModule, client: Sdk.Anthropic, req: ChatRequest, signal: AbortSignal, ctx: ErrorContext, maxAttempts: number, deadline: number,
+  ): Promise<AsyncIterable<Sdk.Anthropic.MessageStreamEvent>> {
+    for (let attempt = 1; ; attempt++) {
+      ctx.attempts = attempt;
+      try {
+        return await client.messages.create(toMessagesParams(req), { signal });
+      } catch (err) {
+        if (signal.aborted || attempt >= maxAttempts || !retryable(sdk, err)) throw err;
+        const wait = retryDelayMs(err, attempt);
+        if (Date.now() + wait >= deadline) {
+          ctx.retryAfterMs = wait;
+          throw err;
+        }
+        await sleep(wait, undefined, { signal }).catch(() => undefined);
+        if (signal.aborted) throw err;
+      }
+    }
+  }
+
   private loadSdk(): SdkModule {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose, see the top of the file
     return (this.sdk ??= require('@anthropic-ai/sdk') as SdkModule);
@@ -165,7 +216,7 @@ export class AnthropicBackend implements ChatBackend {
     const client = new sdk.Anthropic({
       apiKey: key,
       baseURL: this.baseUrl,
-      maxRetries: this.options.maxRetries ?? 2,
+      maxRetries: 0, // retried by open(), which knows the first-byte budget
       timeout: this.options.firstByteTimeoutMs ?? 60_000,
       // The Messages API's documented key header, which gateways behind ANTHROPIC_BASE_URL check too;
       // this SDK version would send the key as `Authorization: Bearer` instead, so that header is dropped.

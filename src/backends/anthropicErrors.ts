@@ -3,16 +3,19 @@
 // (the SDK's classes are passed in, so this module never loads it).
 import type * as Sdk from '@anthropic-ai/sdk';
 import { BackendError } from '../core/types';
-import { displayAddress } from './httpErrors';
+import { displayAddress, formatDuration } from './httpErrors';
 
 export const DEFAULT_ANTHROPIC_URL = 'https://api.anthropic.com';
 export const SET_KEY_COMMAND = '"Hyperguild: Set Anthropic API Key"';
 
-/** Where a failure happened, for the sentence. `attempts` is what the SDK's retries allow at most. */
+/** Where a failure happened, for the sentence. */
 export interface ErrorContext {
   model: string;
   server: string;
+  /** How many times the request was sent. */
   attempts: number;
+  /** Set when the server asked for a wait longer than the time left, so it was not retried. */
+  retryAfterMs?: number;
   /** Replaced by `[redacted]` wherever it appears, in case a server or proxy echoes it. */
   apiKey?: string;
 }
@@ -58,11 +61,8 @@ function httpError(err: Sdk.APIError, ctx: ErrorContext): BackendError {
   const { model, server } = ctx;
   const status = err.status ?? 0;
   const api = err.apiMessage ? withoutFinalStop(err.apiMessage) : undefined;
-  // The SDK retries 408/409/429/5xx unless the server says `x-should-retry: false`.
-  const retried = (status === 408 || status === 409 || status === 429 || status >= 500) &&
-    err.headers?.get('x-should-retry') !== 'false';
-  const tried = retried ? ctx.attempts : 1;
-  const times = tried === 1 ? 'once' : `${tried} times`;
+  const times = ctx.attempts === 1 ? 'once' : `${ctx.attempts} times`;
+  const asked = ctx.retryAfterMs !== undefined ? ` and asked to wait ${formatDuration(ctx.retryAfterMs)}, longer than the time left` : '';
   const detail = `${status} ${JSON.stringify(err.error ?? null)}${err.requestID ? ` request-id ${err.requestID}` : ''}`;
   const make = (kind: 'auth' | 'http', message: string) =>
     new BackendError(kind, redact(message, ctx.apiKey), status, redact(detail, ctx.apiKey));
@@ -81,12 +81,12 @@ function httpError(err: Sdk.APIError, ctx: ErrorContext): BackendError {
     case 413:
       return make('http', `The request for ${model} is too large for Anthropic (413 at ${server}).`);
     case 429:
-      return make('http', `Anthropic rate-limited ${model} (429 at ${server}); tried ${times}.`);
+      return make('http', `Anthropic rate-limited ${model} (429 at ${server})${asked}; tried ${times}.`);
     case 529:
-      return make('http', `Anthropic is overloaded (529) for ${model} at ${server}; tried ${times}.`);
+      return make('http', `Anthropic is overloaded (529) for ${model} at ${server}${asked}; tried ${times}.`);
     default:
       return status >= 500
-        ? make('http', `Anthropic had a server error (${status}) for ${model} at ${server}; tried ${times}.`)
+        ? make('http', `Anthropic had a server error (${status}) for ${model} at ${server}${asked}; tried ${times}.`)
         : make('http', `Anthropic answered ${status} for ${model} at ${server}${api ? `: ${api}` : ''}.`);
   }
 }
@@ -102,7 +102,7 @@ export function toBackendError(sdk: typeof Sdk, err: unknown, ctx: ErrorContext,
     return new BackendError('cancelled', `The request for ${model} to Anthropic at ${server} was cancelled.`);
   }
   if (err instanceof sdk.APIConnectionTimeoutError) {
-    return new BackendError('timeout', `Anthropic did not answer in time for ${model} at ${server}.`, undefined, redact(causeChain(err), ctx.apiKey));
+    return new BackendError('timeout', `Anthropic did not answer in time for ${model} at ${server}.`, undefined, redact(causeChain(err), ctx.apiKey), true);
   }
   if (err instanceof sdk.APIConnectionError) {
     const code = innermostCode(err);

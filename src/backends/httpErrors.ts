@@ -122,9 +122,9 @@ export class LlamaSwapErrors {
     private readonly apiKey?: string,
   ) {}
 
-  private make(kind: BackendErrorKind, message: string, status?: number, detail?: string): BackendError {
+  private make(kind: BackendErrorKind, message: string, status?: number, detail?: string, serverSilent?: boolean): BackendError {
     const clip = detail && detail.length > MAX_DETAIL ? `${detail.slice(0, MAX_DETAIL)}…` : detail;
-    return new BackendError(kind, this.redact(message), status, clip === undefined ? undefined : this.redact(clip));
+    return new BackendError(kind, this.redact(message), status, clip === undefined ? undefined : this.redact(clip), serverSilent);
   }
 
   /** A server or proxy might echo the key back; it must never reach a message or the log. */
@@ -164,7 +164,7 @@ export class LlamaSwapErrors {
   }
 
   firstByteTimeout(subject: string, ms: number): BackendError {
-    return this.make('timeout', `${subject} got no answer from llama-swap at ${this.address} within ${formatDuration(ms)}, so the request was cut (a cold model load can take minutes).`);
+    return this.make('timeout', `${subject} got no answer from llama-swap at ${this.address} within ${formatDuration(ms)}, so the request was cut (a cold model load can take minutes).`, undefined, undefined, true);
   }
 
   idleTimeout(subject: string, ms: number): BackendError {

@@ -136,6 +136,10 @@ export class LlamaSwapClient implements ChatBackend {
     return this.agentInstance;
   }
 
+  get server(): string {
+    return `llama-swap at ${this.address}`;
+  }
+
   async chat(req: ChatRequest): Promise<ChatResult> {
     const body = JSON.stringify({
       model: req.model,

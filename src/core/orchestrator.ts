@@ -1,4 +1,4 @@
-import { BackendError, type BackendId, type ChatBackend, type ChatResult, type TierKind, type Verdict, type WarmState } from './types';
+import { BackendError, serverDidNotAnswer, type BackendId, type ChatBackend, type ChatResult, type TierKind, type Verdict, type WarmState } from './types';
 import { backendFor, type Tier } from './chain';
 import { buildGenerationMessages, extractCode, fitToSelection, type PriorAttempt, type Task } from './prompts';
 import type { Skill } from './skills';
@@ -95,9 +95,18 @@ export async function runChain(options: RunOptions): Promise<RunResult> {
   const attempts: Attempt[] = [];
   const prior: PriorAttempt[] = [];
   const cancelled = (): RunResult => ({ status: 'cancelled', message: CANCELLED, attempts });
+  /** Servers that did not answer at all in this run: later tiers on them are skipped, not waited for again. */
+  const silent = new Set<ChatBackend>();
 
   for (const [tierIndex, tier] of options.tiers.entries()) {
     if (signal.aborted) return cancelled();
+    const backend = options.backends[tier.backend];
+    if (silent.has(backend)) {
+      const attempt = skippedAttempt(tierIndex, tier, backend);
+      attempts.push(attempt);
+      emit({ type: 'attempt', attempt });
+      continue;
+    }
     const started = now();
     const warmRead = tier.kind === 'local' && options.warmth ? options.warmth(tier.model) : 'unknown';
     const warmNow = typeof warmRead === 'string' ? warmRead : 'unknown';
@@ -117,7 +126,7 @@ export async function runChain(options: RunOptions): Promise<RunResult> {
 
     let answer: ChatResult;
     try {
-      answer = await options.backends[tier.backend].chat({
+      answer = await backend.chat({
         model: tier.model,
         messages: buildGenerationMessages(options.skill, options.task, prior),
         maxTokens: options.maxTokens,
@@ -127,6 +136,7 @@ export async function runChain(options: RunOptions): Promise<RunResult> {
       });
     } catch (err) {
       const canceled = isCancel(err, signal);
+      if (!canceled && serverDidNotAnswer(err)) silent.add(backend);
       let detail: string | undefined;
       if (!canceled) detail = err instanceof BackendError ? err.detail : err instanceof Error ? err.stack : undefined;
       await finish({ verdict: 'error', feedback: canceled ? 'cancelled' : err instanceof Error ? err.message : String(err), ...(detail && { detail }) });
@@ -187,6 +197,13 @@ export async function runChain(options: RunOptions): Promise<RunResult> {
     status: 'exhausted',
     message: `No answer was accepted after ${attempts.length} attempt${attempts.length === 1 ? '' : 's'} (${reasons}).`,
     attempts,
+  };
+}
+
+function skippedAttempt(tierIndex: number, tier: Tier, backend: ChatBackend): Attempt {
+  return {
+    tierIndex, model: tier.model, label: tier.label, tier: tier.kind, backend: tier.backend, durationMs: 0, warm: 'unknown',
+    verdict: 'error', feedback: `skipped: ${backend.server ?? tier.backend} did not answer earlier in this run`,
   };
 }
 

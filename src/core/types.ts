@@ -65,14 +65,23 @@ export class BackendError extends Error {
     readonly status?: number,
     /** Extra detail for the log only (bodies, stack). Never shown as the user's sentence. */
     readonly detail?: string,
+    /** The server never answered at all (refused, or no first byte in time), as opposed to failing mid-answer. */
+    readonly serverSilent = kind === 'unreachable',
   ) {
     super(message);
     this.name = 'BackendError';
   }
 }
 
+/** Whether a failure means the server is not answering, so later tiers on it need not wait for it again. */
+export function serverDidNotAnswer(err: unknown): boolean {
+  return err instanceof BackendError && err.serverSilent;
+}
+
 export interface ChatBackend {
   readonly id: BackendId;
+  /** The server as named in sentences, e.g. "llama-swap at http://127.0.0.1:8080". */
+  readonly server?: string;
   /** Streams one answer. Rejects with BackendError (kind `cancelled` when `signal` fired). */
   chat(request: ChatRequest): Promise<ChatResult>;
 }

@@ -180,6 +180,17 @@ describe('AnthropicBackend', function () {
     assert.equal(err.message, `Anthropic rate-limited ${MODEL} (429 at ${fake.url}); tried 3 times.`);
   });
 
+  it('a 429 asking for a wait longer than the first-byte budget is reported as the 429 at once, not as a timeout', async () => {
+    reply({ kind: 'error', status: 429, type: 'rate_limit_error', message: 'Number of requests has exceeded your rate limit.', retryAfterMs: 120_000 });
+    const err = await rejection(backend({ maxRetries: 2, firstByteTimeoutMs: 2_000 }).chat(request()));
+    assert.equal(err.kind, 'http');
+    assert.equal(err.status, 429);
+    assert.equal(err.message, `Anthropic rate-limited ${MODEL} (429 at ${fake.url}) and asked to wait 120 s, longer than the time left; tried once.`);
+    assertOneSentence(err.message);
+    assert.equal(fake.messageRequests.length, 1, 'a wait past the budget is not waited out');
+    assert.equal(err.serverSilent, false, 'the server answered: later tiers may still ask it');
+  });
+
   it('retries 529 a bounded number of times, then fails naming the model', async () => {
     reply({ kind: 'error', status: 529, type: 'overloaded_error', message: 'Overloaded', retryAfterMs: 5 });
     const err = await rejection(backend({ maxRetries: 1 }).chat(request()));

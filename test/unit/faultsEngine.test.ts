@@ -71,7 +71,7 @@ describe('faults: the verifier (real llama-swap client, fake server)', function 
       assert.equal(result.attempts[0].feedback, UNREADABLE);
       assert.ok(result.attempts[0].detail?.includes(text), 'the judge\'s words are kept for the log');
       assert.deepEqual(result.accepted, { model: 'claude-sonnet-4-6', tierIndex: 1 });
-      assert.match(cloud.calls[0].messages[1].content, /Prior attempt feedback: the verifier's answer was unreadable/);
+      assert.match(cloud.calls[0].messages[1].content, /Prior attempt feedback [^\n]*:\n<<<BEGIN FEEDBACK>>>\nthe verifier's answer was unreadable\n<<<END FEEDBACK>>>/);
     });
   }
 
@@ -263,5 +263,64 @@ describe('faults: streams cut, garbled or too large (real client, fake server)',
     const deadline = Date.now() + 1000;
     while (fake.requests[0].socketClosedAt === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     assert.ok(fake.requests[0].socketClosedAt !== undefined, 'connection closed');
+  });
+});
+
+describe('faults: a server that does not answer is asked once per run (real client, fake server)', function () {
+  this.timeout(8000);
+  let fake: FakeLlamaSwap;
+  let client: LlamaSwapClient;
+  let reply: (model: string) => ChatReply;
+
+  beforeEach(async () => {
+    fake = await FakeLlamaSwap.start({
+      models: [{ id: 'qwen-7b' }, { id: 'qwen-32b' }], loaded: 'qwen-7b',
+      responder: (r) => reply(r.model ?? ''),
+    });
+    client = new LlamaSwapClient({ baseUrl: fake.url, firstByteTimeoutMs: 400, idleTimeoutMs: 400 });
+  });
+
+  afterEach(async () => {
+    await client.close();
+    await fake.close();
+  });
+
+  const walk = (cloud: ScriptedBackend) => runChain({
+    tiers: tiers('qwen-7b', 'qwen-32b', 'claude-sonnet-4-6'), skill: refactor, task, maxTokens: 256,
+    backends: { 'llama-swap': client, anthropic: cloud },
+  });
+
+  it('accepts the connection and never answers: the first local tier waits its timeout, the second is skipped at once', async () => {
+    reply = () => ({ kind: 'stall' });
+    const cloud = new ScriptedBackend('anthropic').on('claude-sonnet-4-6', { answer: fence('let x = 3;') });
+    const result = await walk(cloud);
+    assert.deepEqual(result.accepted, { model: 'claude-sonnet-4-6', tierIndex: 2 });
+    assert.equal(fake.count('/v1/chat/completions'), 1, 'qwen-32b was not asked of a server that never answered');
+    assert.equal(result.attempts[1].verdict, 'error');
+    assert.equal(result.attempts[1].feedback, `skipped: llama-swap at ${fake.url} did not answer earlier in this run`);
+  });
+
+  it('unreachable: later tiers on it are skipped without a connection attempt', async () => {
+    const port = await closedPort();
+    const dead = new LlamaSwapClient({ baseUrl: `http://127.0.0.1:${port}` });
+    try {
+      const cloud = new ScriptedBackend('anthropic').on('claude-sonnet-4-6', { answer: fence('let x = 3;') });
+      const result = await runChain({ tiers: tiers('qwen-7b', 'qwen-32b', 'claude-sonnet-4-6'), skill: refactor, task, maxTokens: 256, backends: { 'llama-swap': dead, anthropic: cloud } });
+      assert.equal(result.attempts[0].verdict, 'error');
+      assert.match(result.attempts[0].feedback ?? '', /not reachable/);
+      assert.match(result.attempts[1].feedback ?? '', /^skipped: llama-swap at http:\/\/127\.0\.0\.1:\d+ did not answer earlier in this run$/);
+      assert.equal(result.status, 'accepted');
+    } finally {
+      await dead.close();
+    }
+  });
+
+  it('a server that answered and then failed mid-answer is asked again for the next tier', async () => {
+    reply = (model) => (model === 'qwen-7b' ? { kind: 'silent', pieces: ['Here'] } : { kind: 'text', pieces: [fence('let x = 2;')], finish: 'stop' });
+    const cloud = new ScriptedBackend('anthropic');
+    fake.responder = (r) => (isJudge(r.body) ? { kind: 'text', pieces: ['{"verdict":"accept","feedback":"ok"}'], finish: 'stop' } : reply(r.model ?? ''));
+    const result = await walk(cloud);
+    assert.deepEqual(result.accepted, { model: 'qwen-32b', tierIndex: 1 });
+    assert.equal(cloud.calls.length, 0);
   });
 });
