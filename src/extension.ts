@@ -73,12 +73,16 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
     }
   };
 
-  const resetSource = () => tracker.setSource((signal) => client().running(signal), (signal) => client().models(signal));
+  const resetSource = () => {
+    engine.settingsInEffect(settings);
+    tracker.setSource((signal) => client().running(signal), (signal) => client().models(signal));
+  };
   const reload = () => {
     const before = settings;
     settings = readSettings(currentScope());
     if (before.llamaSwapUrl !== settings.llamaSwapUrl || before.firstByteTimeoutMs !== settings.firstByteTimeoutMs) resetSource();
     if (before.pollSeconds !== settings.pollSeconds) tracker.setIntervalMs(settings.pollSeconds * 1000);
+    engine.settingsInEffect(settings);
     statusBar.refreshContext();
   };
 

@@ -40,7 +40,7 @@ async function pickSkill(skills: readonly Skill[]): Promise<Choice | undefined> 
 
 /** Live progress text for the tier in flight, with a seconds counter while a model loads. */
 class ProgressText {
-  private tier: { title: string; label: string; started: number; loading: boolean; writing: boolean } | undefined;
+  private tier: { title: string; label: string; started: number; loading: boolean; thinking: boolean; writing: boolean } | undefined;
   private readonly timer: NodeJS.Timeout;
 
   constructor(private readonly report: (message: string) => void) {
@@ -50,11 +50,15 @@ class ProgressText {
   onEvent(e: RunEvent): void {
     if (e.type === 'tier-start') {
       const cold = e.tier.kind === 'local' && (e.warm === 'cold' || e.warm === 'starting');
-      this.tier = { title: tierTitle(e.tier, e.tierIndex, e.tierCount, e.warm), label: e.tier.label, started: Date.now(), loading: cold, writing: false };
+      this.tier = { title: tierTitle(e.tier, e.tierIndex, e.tierCount, e.warm), label: e.tier.label, started: Date.now(), loading: cold, thinking: false, writing: false };
     } else if (this.tier && e.type === 'loading') {
       this.tier.loading = true;
+    } else if (this.tier && e.type === 'thinking') {
+      this.tier.thinking = true;
+      this.tier.loading = false;
     } else if (this.tier && e.type === 'text' && !this.tier.writing) {
       this.tier.writing = true;
+      this.tier.thinking = false;
       this.tier.loading = false;
     } else if (this.tier && e.type === 'verifying') {
       this.tier.title = `${this.tier.title} · verifying`;
@@ -65,7 +69,8 @@ class ProgressText {
   private render(): void {
     if (!this.tier) return;
     const secs = Math.round((Date.now() - this.tier.started) / 1000);
-    this.report(this.tier.loading ? `loading ${this.tier.label}… ${secs} s` : `${this.tier.title} · ${secs} s`);
+    if (this.tier.loading) this.report(`loading ${this.tier.label}… ${secs} s`);
+    else this.report(`${this.tier.title}${this.tier.thinking ? ' · thinking…' : ''} · ${secs} s`);
   }
 
   dispose(): void {
@@ -137,6 +142,7 @@ async function runOnRange(
   const original = anchor.original;
   const { before, after } = surroundings(document, range, settings.contextLines);
   const controller = deps.runs.start();
+  const lease = deps.engine.lease(settings);
   const where = describeWhere(document, range);
   log.info(runHeader(choice.skill.id, where, tiers) + (note ? ` (${note})` : ''));
 
@@ -150,7 +156,7 @@ async function runOnRange(
           return await runChain({
             tiers, skill: choice.skill, signal: controller.signal, maxTokens: settings.maxOutputTokens,
             task: { filePath: vscode.workspace.asRelativePath(document.uri), languageId: document.languageId, selection: original, before, after, ...(choice.instruction && { instruction: choice.instruction }) },
-            backends: deps.engine.backends(settings),
+            backends: lease.backends,
             verifierModel: settings.verifierModel,
             prices: settings.prices,
             warmth: deps.warmth,
@@ -200,6 +206,7 @@ async function runOnRange(
     log.error(detail);
     return failWith(log, `Hyperguild could not finish "${choice.skill.title}" because of an internal error; the log has the detail.`);
   } finally {
+    lease.release();
     deps.runs.end(controller);
   }
 }

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { EngineHost } from '../../src/editor/engineHost';
 import type { StoredKey } from '../../src/editor/secretKeys';
-import { BackendError } from '../../src/core/types';
+import { BackendError, type ChatBackend } from '../../src/core/types';
+import type { Settings } from '../../src/core/settings';
 import { FakeLlamaSwap } from '../fakes/fakeLlamaSwap';
 
 const settings = (url: string) => ({ llamaSwapUrl: url, firstByteTimeoutMs: 5000, idleTimeoutMs: 5000 });
@@ -39,3 +40,53 @@ describe('engine host: llama-swap key', () => {
     assert.equal(fake.requests.at(-1)?.headers.authorization, undefined);
   });
 });
+
+describe('engine host: clients no setting refers to are closed', () => {
+  let a: FakeLlamaSwap;
+  let b: FakeLlamaSwap;
+  let engine: EngineHost;
+  const full = (url: string) => ({ ...settings(url), llamaSwapUrl: url }) as unknown as Settings;
+
+  beforeEach(async () => {
+    a = await FakeLlamaSwap.start({ models: [{ id: 'qwen-7b' }], loaded: 'qwen-7b' });
+    b = await FakeLlamaSwap.start({ models: [{ id: 'qwen-7b' }], loaded: 'qwen-7b' });
+    engine = new EngineHost(noAnthropic);
+  });
+  afterEach(async () => {
+    engine.dispose();
+    await a.close();
+    await b.close();
+  });
+
+  const chat = (backend: ChatBackend) => backend.chat({ model: 'qwen-7b', messages: [{ role: 'user', content: 'hi' }], maxTokens: 8, signal: AbortSignal.timeout(5000) });
+
+  it('after the address changes, the old client\'s connection is closed and the new address is used', async () => {
+    engine.settingsInEffect(settings(a.url));
+    const old = engine.llamaSwap(settings(a.url));
+    await old.running();
+    engine.settingsInEffect(settings(b.url));
+    await waitUntil(() => a.requests[0].socketClosedAt !== undefined, 'the old keep-alive socket closed');
+    await assert.rejects(old.running(), BackendError, 'a retired client takes no new requests');
+    assert.notEqual(engine.llamaSwap(settings(a.url)), old, 'asked again, the old address gets a fresh client');
+  });
+
+  it('a run in flight keeps its client across the change; it is closed once the run releases it', async () => {
+    engine.settingsInEffect(settings(a.url));
+    const lease = engine.lease(full(a.url));
+    await chat(lease.backends['llama-swap']);
+    engine.settingsInEffect(settings(b.url));
+    const second = await chat(lease.backends['llama-swap']);
+    assert.equal(second.finishReason, 'stop', 'the next tier of the run still reaches its server');
+    assert.equal(a.count('/v1/chat/completions'), 2);
+    lease.release();
+    await waitUntil(() => a.requests.every((r) => r.socketClosedAt !== undefined), 'closed after release');
+  });
+});
+
+async function waitUntil(condition: () => boolean, what: string, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > end) assert.fail(`not in time: ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
