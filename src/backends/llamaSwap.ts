@@ -269,6 +269,11 @@ export class LlamaSwapClient implements ChatBackend {
     if (this.agentInstance && !this.agentInstance.destroyed) await this.agentInstance.destroy();
   }
 
+  /** Closes the connections once the requests in flight have finished; later calls fail. */
+  async retire(): Promise<void> {
+    if (this.agentInstance && !this.agentInstance.closed && !this.agentInstance.destroyed) await this.agentInstance.close();
+  }
+
   private async getJson(path: string, subject: string, signal?: AbortSignal): Promise<unknown> {
     const res = await this.small({ method: 'GET', path, subject, signal });
     if (res.status !== 200) throw this.errors.status(subject, res.status, res.text);
@@ -334,13 +339,14 @@ export class LlamaSwapClient implements ChatBackend {
 
   private async readChat(res: Dispatcher.ResponseData, guard: Guard, x: Exchange, req: ChatRequest, startedAt: number): Promise<ChatResult> {
     const stream = new ChatStreamReader({
-      now: () => performance.now(), startedAt, maxAnswerBytes: this.maxAnswerBytes, onText: req.onText, onLoading: req.onLoading,
+      now: () => performance.now(), startedAt, maxAnswerBytes: this.maxAnswerBytes, onText: req.onText, onLoading: req.onLoading, onThinking: req.onThinking,
     });
     const decoder = new TextDecoder('utf-8');
     for await (const chunk of res.body as AsyncIterable<Buffer>) {
-      guard.arm(x.idleMs, () => this.errors.idleTimeout(x.subject, x.idleMs));
       stream.feed(decoder.decode(chunk, { stream: true }));
       if (stream.problem || stream.done) break;
+      // While llama-swap narrates a cold load, the first-byte bound keeps running: narration is not an answer.
+      if (!stream.loading) guard.arm(x.idleMs, () => this.errors.idleTimeout(x.subject, x.idleMs));
     }
     if (!stream.done && !stream.problem) {
       stream.feed(decoder.decode());

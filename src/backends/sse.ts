@@ -23,6 +23,8 @@ export interface ChatStreamOptions {
   maxAnswerBytes: number;
   onText?: (delta: string) => void;
   onLoading?: (message: string) => void;
+  /** A thinking model's reasoning arrives (not the answer): progress only. */
+  onThinking?: () => void;
 }
 
 type LoadingPhase = 'none' | 'loading' | 'closing' | 'over';
@@ -30,6 +32,8 @@ type LoadingPhase = 'none' | 'loading' | 'closing' | 'over';
 const SEPARATOR = '━━━━━';
 const LOADING_MARK = 'llama-swap loading model:';
 const WHOLE_MESSAGE = /^(llama-swap loading model: \S.*|Done! \(\d+(\.\d+)?s\))$/;
+/** A loading-narration line longer than this is not llama-swap's: it is flushed rather than grown. */
+const MAX_LOADING_LINE = 4096;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -62,6 +66,11 @@ export class ChatStreamReader {
       // One unterminated event larger than the whole answer may be is not an answer.
       maxBufferSize: options.maxAnswerBytes + 64 * 1024,
     });
+  }
+
+  /** llama-swap is narrating a cold load: the caller keeps its first-byte bound running meanwhile. */
+  get loading(): boolean {
+    return this.phase === 'loading';
   }
 
   feed(text: string): void {
@@ -144,15 +153,20 @@ export class ChatStreamReader {
 
   private onContent(delta: string): void {
     this.endLoading();
-    this.answerBytes += Buffer.byteLength(delta, 'utf8');
-    if (this.answerBytes > this.options.maxAnswerBytes) {
-      return this.fail({ kind: 'too-large', reason: 'the answer is over the size cap' });
-    }
+    if (!this.count(delta)) return;
     this.text += delta;
     this.options.onText?.(delta);
   }
 
-  /** Loading progress goes to onLoading; a thinking model's reasoning is not the answer and is dropped. */
+  /** Answer and reasoning share the size cap: a model that thinks without end is cut like a long answer. */
+  private count(piece: string): boolean {
+    this.answerBytes += Buffer.byteLength(piece, 'utf8');
+    if (this.answerBytes <= this.options.maxAnswerBytes) return true;
+    this.fail({ kind: 'too-large', reason: 'the answer is over the size cap' });
+    return false;
+  }
+
+  /** Loading progress goes to onLoading; a thinking model's reasoning is not the answer: counted, then dropped. */
   private onReasoning(piece: string): void {
     if (this.phase === 'none' && this.text === '' && (piece.includes(SEPARATOR) || piece.includes(LOADING_MARK))) {
       this.phase = 'loading';
@@ -163,6 +177,7 @@ export class ChatStreamReader {
       if (piece.replaceAll(SEPARATOR[0], '').trim() === '') return;
       this.endLoading();
     }
+    if (piece !== '' && this.count(piece)) this.options.onThinking?.();
   }
 
   private onLoadingText(piece: string): void {
@@ -172,6 +187,7 @@ export class ChatStreamReader {
       return this.onLoadingLine(piece.trim());
     }
     this.loadingLine += piece;
+    if (this.loadingLine.length > MAX_LOADING_LINE && !this.loadingLine.includes('\n')) this.loadingLine += '\n';
     let newline: number;
     while (this.phase === 'loading' && (newline = this.loadingLine.indexOf('\n')) !== -1) {
       const line = this.loadingLine.slice(0, newline).trim();

@@ -30,6 +30,7 @@ export interface Attempt {
 export type RunEvent =
   | { type: 'tier-start'; tierIndex: number; tierCount: number; tier: Tier; warm: WarmState }
   | { type: 'loading'; tierIndex: number; message: string; elapsedMs: number }
+  | { type: 'thinking'; tierIndex: number }
   | { type: 'text'; tierIndex: number; delta: string }
   | { type: 'verifying'; tierIndex: number; model: string }
   | { type: 'attempt'; attempt: Attempt };
@@ -125,6 +126,7 @@ export async function runChain(options: RunOptions): Promise<RunResult> {
       tier.kind === 'local' ? 0 : costUsd(tier.model, input, output, options.prices);
 
     let answer: ChatResult;
+    let thinking = false;
     try {
       answer = await backend.chat({
         model: tier.model,
@@ -133,6 +135,11 @@ export async function runChain(options: RunOptions): Promise<RunResult> {
         signal,
         onText: (delta) => emit({ type: 'text', tierIndex, delta }),
         onLoading: (message) => emit({ type: 'loading', tierIndex, message, elapsedMs: Math.round(now() - started) }),
+        onThinking: () => {
+          if (thinking) return;
+          thinking = true;
+          emit({ type: 'thinking', tierIndex });
+        },
       });
     } catch (err) {
       const canceled = isCancel(err, signal);

@@ -34,6 +34,8 @@ export interface ChatRequest {
   onText?: (delta: string) => void;
   /** llama-swap's loading-state progress (`sendLoadingState`), e.g. "llama-swap loading model: qwen-7b". */
   onLoading?: (message: string) => void;
+  /** A thinking model is reasoning (text that is not the answer). */
+  onThinking?: () => void;
 }
 
 export type FinishReason = 'stop' | 'length' | 'other';

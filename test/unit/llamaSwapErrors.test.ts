@@ -210,11 +210,31 @@ describe('LlamaSwapClient.chat errors', function () {
       assert.equal(result.text, 'Hello from qwen-7b');
     });
 
-    it('a long cold load with sendLoadingState stays alive on its progress chunks', async () => {
-      await setup({ loaded: undefined, sendLoadingState: true, loadingTickMs: 30, models: [{ id: 'qwen-7b', loadMs: 500 }] }, { firstByteTimeoutMs: 200, idleTimeoutMs: 150 });
+    it('a cold load with sendLoadingState longer than the idle timeout is not cut while within the first-byte bound', async () => {
+      await setup({ loaded: undefined, sendLoadingState: true, loadingTickMs: 30, models: [{ id: 'qwen-7b', loadMs: 500 }] }, { firstByteTimeoutMs: 2000, idleTimeoutMs: 150 });
       const result = await client.chat(request());
       assert.equal(result.text, 'Hello from qwen-7b');
       assert.ok((result.loadMs ?? 0) >= 480);
+    });
+
+    it('loading narration does not extend the first-byte bound: a load that narrates past it is cut', async () => {
+      await setup({ loaded: undefined, sendLoadingState: true, loadingTickMs: 30, models: [{ id: 'qwen-7b', loadMs: 3000 }] }, { firstByteTimeoutMs: 300, idleTimeoutMs: 150 });
+      const loading: string[] = [];
+      const err = await failure('timeout', request({ onLoading: (m) => loading.push(m) }));
+      assert.match(err.message, /got no answer from llama-swap at .* within 300 ms/);
+      assert.ok(loading.some((m) => m.startsWith('llama-swap loading model')), 'the narration was shown meanwhile');
+      await waitFor(() => fake.requests[0].socketClosedAt !== undefined, 500);
+    });
+
+    it('a thinking model\'s reasoning counts against the size cap and is reported as thinking, never as the answer', async () => {
+      const think = (text: string) => `data: ${JSON.stringify({ choices: [{ index: 0, delta: { reasoning_content: text } }] })}\n\n`;
+      await setup(replyWith({ kind: 'raw', chunks: Array.from({ length: 40 }, () => think('x'.repeat(100))), then: 'hang' }), { maxAnswerBytes: 2000 });
+      let thinking = 0;
+      const deltas: string[] = [];
+      const err = await failure('too-large', request({ onThinking: () => thinking++, onText: (d) => deltas.push(d) }));
+      assert.match(err.message, /sent an answer over 2000 bytes/);
+      assert.ok(thinking > 0, 'progress heard that the model is thinking');
+      assert.deepEqual(deltas, []);
     });
 
     it('idle timeout when a started stream goes silent', async () => {
