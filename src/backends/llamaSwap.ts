@@ -89,6 +89,7 @@ const RunningEntry = z.object({ model: z.string().check(z.minLength(1)), state: 
 const RunningBody = z.object({ running: z.nullish(z.array(z.unknown())) });
 const ModelEntry = z.object({
   id: z.string().check(z.minLength(1)),
+  status: z.catch(z.nullish(z.object({ value: z.string() })), undefined),
   meta: z.catch(z.nullish(z.object({ llamaswap: z.nullish(z.object({ aliases: z.nullish(z.array(z.unknown())) })) })), undefined),
 });
 const ModelsBody = z.object({ data: z.nullish(z.array(z.unknown())) });
@@ -171,17 +172,26 @@ export class LlamaSwapClient implements ChatBackend {
   }
 
   /**
-   * The models the server has started (`starting`, `ready` or `stopping`); stopped ones are absent.
-   * llama-swap answers `/running`; llama-server's own router mode has no such endpoint (404) and tells
-   * the same through `/models` (`status.value` loaded | loading | unloaded), which is read instead.
+   * The models the server has started (`starting` or `ready`; llama-server's router also `stopping`
+   * never); stopped ones are absent. llama-swap's `/running` lists only ready models, and its
+   * `/v1/models` says `status.value: "loaded"` for any process not stopped (v236+), so a model loaded
+   * there but absent from `/running` is starting (or, briefly, stopping: the two cannot be told apart).
+   * llama-server's own router mode has no `/running` (404) and tells the same through `/models`
+   * (`status.value` loaded | loading | unloaded), which is read instead.
    */
   async running(signal?: AbortSignal): Promise<RunningModel[]> {
     if (this.flavor !== 'router') {
-      const res = await this.small({ method: 'GET', path: 'running', subject: 'GET /running', signal });
+      const [res, loaded] = await Promise.all([
+        this.small({ method: 'GET', path: 'running', subject: 'GET /running', signal }),
+        // Optional knowledge: an older server without `status`, or a failure here, only hides loading.
+        this.loadedIds(signal).catch(() => [] as string[]),
+      ]);
       if (res.status !== 404 || this.flavor === 'llama-swap') {
         if (res.status !== 200) throw this.errors.status('GET /running', res.status, res.text);
         this.flavor = 'llama-swap';
-        return this.parseRunning(parseJson(res.text), res.text);
+        const running = this.parseRunning(parseJson(res.text), res.text);
+        for (const id of loaded) if (!running.some((m) => m.model === id)) running.push({ model: id, state: 'starting' });
+        return running;
       }
     }
     const json = await this.getJson('models', 'GET /models', signal);
@@ -195,6 +205,17 @@ export class LlamaSwapClient implements ChatBackend {
       if (ok.success && state) models.push({ model: ok.data.id, state });
     }
     return models;
+  }
+
+  /** Ids that llama-swap's `/v1/models` calls loaded (any process not stopped); none before v236. */
+  private async loadedIds(signal?: AbortSignal): Promise<string[]> {
+    const parsed = ModelsBody.safeParse(await this.getJson('v1/models', 'GET /v1/models', signal));
+    const ids: string[] = [];
+    for (const entry of parsed.success ? (parsed.data.data ?? []) : []) {
+      const ok = ModelEntry.safeParse(entry);
+      if (ok.success && ok.data.status?.value === 'loaded') ids.push(ok.data.id);
+    }
+    return ids;
   }
 
   private parseRunning(json: unknown, text: string): RunningModel[] {
@@ -250,10 +271,11 @@ export class LlamaSwapClient implements ChatBackend {
     if (res.status > 399) throw this.errors.status(exchange.subject, res.status, res.text);
   }
 
+  /** Unloads one model. llama-swap answers 200 for a known model that is not running; 404 only for an unknown one. */
   async unload(model: string, signal?: AbortSignal): Promise<void> {
     if (this.flavor === 'router') return this.routerAction('unload', model, signal);
     const res = await this.small({ method: 'POST', path: `api/models/unload/${encodeURIComponent(model)}`, subject: `Unloading ${model}`, model, signal });
-    if (res.status === 404) throw this.errors.notRunning(model, res.text);
+    if (res.status === 404) throw this.errors.unknownModel(model, res.text);
     if (res.status < 200 || res.status > 299) throw this.errors.status(`Unloading ${model}`, res.status, res.text);
   }
 

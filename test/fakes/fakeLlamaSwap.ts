@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 export interface FakeModel {
   id: string;
   aliases?: string[];
-  /** Cold-load time; `/running` shows `starting` meanwhile. Default 0. */
+  /** Cold-load time; meanwhile `/running` leaves it out (only ready models) and `/v1/models` says loaded. Default 0. */
   loadMs?: number;
   /** The load fails after `loadMs` with this message (500, or raw JSON in a loading-state stream). */
   failLoad?: string;
@@ -197,9 +197,10 @@ export class FakeLlamaSwap {
       return this.send(res, 200, 'OK', 'text/plain; charset=utf-8');
     }
     if (rec.method === 'POST' && path.startsWith('/api/models/unload/')) {
+      // llama-swap: 404 only for an unknown model; a known one that is not running is 200 OK.
       const model = this.resolve(decodeURIComponent(path.slice('/api/models/unload/'.length)));
-      if (!model || this.current?.id !== model.id) return this.json(res, 404, this.errorBody('model not found or not running', 404));
-      this.current = undefined;
+      if (!model) return this.json(res, 404, this.errorBody('model not found', 404));
+      if (this.current?.id === model.id) this.current = undefined;
       return this.send(res, 200, 'OK', 'text/plain; charset=utf-8');
     }
     if (rec.method === 'GET' && path.startsWith('/upstream/')) return this.upstream(rec, res);
@@ -244,8 +245,9 @@ export class FakeLlamaSwap {
     return this.models.find((m) => m.id === name) ?? this.models.find((m) => m.aliases?.includes(name));
   }
 
+  /** llama-swap's `/running` keeps a process only if it is ready: a loading model is absent. */
   private runningBody(): object[] {
-    return this.running().map(({ model, state }) => this.options.runningShape === 'minimal'
+    return this.running().filter((m) => m.state === 'ready').map(({ model, state }) => this.options.runningShape === 'minimal'
       ? { model, state }
       : { model, state, cmd: `llama-server --port 5800 -m ${model}.gguf`, proxy: 'http://localhost:5800', ttl: 300, name: '', description: '' });
   }

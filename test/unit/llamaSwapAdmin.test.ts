@@ -49,7 +49,7 @@ describe('LlamaSwapClient running/models/version/preload/unload', function () {
   });
 
   describe('running()', () => {
-    it('reports nothing, then starting during a cold load, then ready', async () => {
+    it('reports nothing, then starting during a cold load (loaded in /v1/models, absent from /running), then ready', async () => {
       const f = await setup();
       assert.deepEqual(await client.running(), []);
       const preload = client.preload('qwen-7b');
@@ -58,6 +58,21 @@ describe('LlamaSwapClient running/models/version/preload/unload', function () {
       await preload;
       assert.deepEqual(await client.running(), [{ model: 'qwen-7b', state: 'ready' }]);
       assert.equal(f.count('/running'), 3);
+      assert.equal(f.count('/v1/models'), 3, 'each read asks both, concurrently');
+    });
+
+    it('the fake, like llama-swap, never lists a loading model in /running', async () => {
+      const f = await setup();
+      const preload = client.preload('qwen-7b');
+      await sleep(40);
+      const res = await fetch(`${f.url}/running`);
+      assert.deepEqual(await res.json(), { running: [] });
+      await preload;
+    });
+
+    it('a server before v236 (no status in /v1/models): a loading model is not seen, and nothing fails', async () => {
+      await rawServer(200, JSON.stringify({ running: [], object: 'list', data: [{ id: 'qwen-7b', object: 'model' }] }));
+      assert.deepEqual(await client.running(), []);
     });
 
     it('parses the pre-v186 shape (only model and state)', async () => {
@@ -175,11 +190,17 @@ describe('LlamaSwapClient running/models/version/preload/unload', function () {
       assert.deepEqual(await client.running(), []);
     });
 
-    it('404 names the model as not running', async () => {
+    it('a known model that is not running unloads with 200, as llama-swap answers', async () => {
       const f = await setup();
-      const err = await rejection(client.unload('qwen-7b'), 'http');
+      await client.unload('qwen-7b');
+      assert.deepEqual(f.running(), []);
+    });
+
+    it('404 (an unknown model) names the model and the setting to check', async () => {
+      const f = await setup();
+      const err = await rejection(client.unload('nope'), 'http');
       assert.equal(err.status, 404);
-      assert.equal(err.message, `qwen-7b is not running on llama-swap at ${f.url} (or is not a configured model), so there was nothing to unload (404).`);
+      assert.equal(err.message, `nope is not a model llama-swap at ${f.url} knows, so there was nothing to unload (404); check the name in hyperguild.chain.`);
     });
   });
 
