@@ -1,9 +1,12 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { TextAnchor } from './anchor';
+import { refusalReason } from './applyRefusal';
 
 export const PROPOSAL_SCHEME = 'hyperguild-proposal';
 const ACTIVE_KEY = 'hyperguild.proposalActive';
+/** How long a closed proposal tab may take to reappear in another group (a move) before it is discarded. */
+const MOVE_GRACE_MS = 300;
 
 export interface Proposal {
   id: string;
@@ -42,6 +45,8 @@ export class ProposalManager implements vscode.Disposable {
   /** Proposals whose Apply is in flight: a second Apply meanwhile (double click, button + notification) is refused. */
   private readonly applying = new Set<string>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  /** Proposals whose tab closed a moment ago: discarded unless the tab reappears (a move); never resolved meanwhile. */
+  private readonly closing = new Map<string, NodeJS.Timeout>();
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private nextId = 1;
 
@@ -63,10 +68,18 @@ export class ProposalManager implements vscode.Disposable {
         for (const p of this.proposals.values()) if (p.anchor.uri.toString() === uri) this.changed.fire(p.uri);
       }),
       vscode.window.tabGroups.onDidChangeTabs((e) => {
-        // Closing the diff tab discards its proposal and frees its memory.
+        // Closing the diff tab discards its proposal and frees its memory. Moving it to another group is
+        // reported as a close and an open: a proposal still shown in some tab is kept.
         for (const tab of e.closed) {
           const id = this.proposalIdOfTab(tab);
-          if (id) this.forget(id);
+          if (id && !this.isShown(id)) this.forgetUnlessReopened(id);
+        }
+        for (const tab of e.opened) {
+          const id = this.proposalIdOfTab(tab);
+          if (id && this.closing.has(id)) {
+            clearTimeout(this.closing.get(id));
+            this.closing.delete(id);
+          }
         }
         this.updateContext();
       }),
@@ -86,8 +99,9 @@ export class ProposalManager implements vscode.Disposable {
     this.anchors.delete(anchor);
   }
 
+  /** Open proposals (a tab closed a moment ago no longer counts). */
   get size(): number {
-    return this.proposals.size;
+    return this.proposals.size - this.closing.size;
   }
 
   /** Opens the diff of the document against the document with the anchored text replaced. */
@@ -107,14 +121,30 @@ export class ProposalManager implements vscode.Disposable {
     return proposal;
   }
 
-  /** The proposal a command means: the given one, the one in the active tab, else the newest. */
-  resolve(target?: vscode.Uri | string): Proposal | undefined {
+  /**
+   * The proposal a command means: the given one; else the one in the active tab; else the newest one for
+   * the active editor's document; else the only one on screen (its diff or its file visible); else the
+   * user picks one. Never a guess at a file that is not on screen.
+   */
+  async resolve(target?: vscode.Uri | string): Promise<Proposal | undefined> {
     const id = typeof target === 'string' ? target : target?.scheme === PROPOSAL_SCHEME ? idOf(target) : undefined;
-    if (id) return this.proposals.get(id);
+    if (id) return this.closing.has(id) ? undefined : this.proposals.get(id);
     const activeTab = vscode.window.tabGroups.activeTabGroup.activeTab;
     const activeId = activeTab && this.proposalIdOfTab(activeTab);
     if (activeId && this.proposals.has(activeId)) return this.proposals.get(activeId);
-    return [...this.proposals.values()].pop();
+    const open = [...this.proposals.values()].filter((p) => !this.closing.has(p.id));
+    const active = vscode.window.activeTextEditor?.document.uri.toString();
+    const forActive = open.filter((p) => p.anchor.uri.toString() === active).pop();
+    if (forActive || open.length === 0) return forActive;
+    const shownIds = new Set(vscode.window.tabGroups.all.map((g) => g.activeTab && this.proposalIdOfTab(g.activeTab)));
+    const visibleFiles = new Set(vscode.window.visibleTextEditors.map((e) => e.document.uri.toString()));
+    const onScreen = open.filter((p) => shownIds.has(p.id) || visibleFiles.has(p.anchor.uri.toString()));
+    if (onScreen.length === 1) return onScreen[0];
+    const picked = await vscode.window.showQuickPick(
+      open.reverse().map((p) => ({ label: p.title, description: vscode.workspace.asRelativePath(p.anchor.uri), proposal: p })),
+      { title: 'Hyperguild: Which Proposal?', placeHolder: 'No proposal belongs to the active editor; choose one' },
+    );
+    return picked?.proposal;
   }
 
   /**
@@ -122,8 +152,8 @@ export class ProposalManager implements vscode.Disposable {
    * text is still there unchanged; never saves. A refusal changes nothing and keeps the proposal.
    */
   async apply(target?: vscode.Uri | string): Promise<ApplyResult> {
-    const p = this.resolve(target);
-    if (!p) return { applied: false, reason: 'There is no open Hyperguild proposal to apply.' };
+    const p = await this.resolve(target);
+    if (!p) return { applied: false, reason: this.size ? 'No Hyperguild proposal was chosen, so nothing was applied.' : 'There is no open Hyperguild proposal to apply.' };
     if (this.applying.has(p.id)) return { applied: false, reason: 'This Hyperguild proposal is already being applied.' };
     this.applying.add(p.id);
     try {
@@ -134,19 +164,26 @@ export class ProposalManager implements vscode.Disposable {
   }
 
   private async applyOnce(p: Proposal): Promise<ApplyResult> {
+    const file = path.basename(p.anchor.uri.path);
     const document = await vscode.workspace.openTextDocument(p.anchor.uri);
-    const at = p.anchor.locate(document.getText());
-    if (at === undefined) {
-      const reason = `The selected code in ${path.basename(p.anchor.uri.path)} was changed since the run started, so the proposal was not applied; run the skill again.`;
-      this.log.warn(reason);
-      return { applied: false, reason };
-    }
-    const range = new vscode.Range(document.positionAt(at), document.positionAt(at + p.anchor.original.length));
-    const edit = new vscode.WorkspaceEdit();
-    edit.replace(document.uri, range, p.proposed);
-    if (!(await vscode.workspace.applyEdit(edit))) {
-      const reason = `VS Code refused to edit ${path.basename(p.anchor.uri.path)} (is it read-only?), so nothing was changed.`;
-      this.log.warn(reason);
+    // VS Code refuses an edit made against an older version; the user typing at that moment is no reason
+    // to give up, so a refusal caused by a newer version is tried once more against it.
+    for (let attempt = 1; ; attempt++) {
+      const version = document.version;
+      const at = p.anchor.locate(document.getText());
+      if (at === undefined) {
+        const reason = `The selected code in ${file} was changed since the run started, so the proposal was not applied; run the skill again.`;
+        this.log.warn(reason);
+        return { applied: false, reason };
+      }
+      const range = new vscode.Range(document.positionAt(at), document.positionAt(at + p.anchor.original.length));
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(document.uri, range, p.proposed);
+      if (await vscode.workspace.applyEdit(edit)) break;
+      const versionChanged = document.version !== version;
+      if (versionChanged && attempt === 1) continue;
+      const reason = refusalReason({ file, versionChanged, writable: vscode.workspace.fs.isWritableFileSystem(p.anchor.uri.scheme) });
+      this.log.warn(`${reason} (document version ${version} → ${document.version})`);
       return { applied: false, reason };
     }
     this.log.info(`Applied "${p.title}" to ${vscode.workspace.asRelativePath(p.anchor.uri)} (not saved).`);
@@ -156,7 +193,7 @@ export class ProposalManager implements vscode.Disposable {
 
   /** Forgets the proposal and closes its diff; the document is never touched. */
   async discard(target?: vscode.Uri | string): Promise<void> {
-    const p = this.resolve(target);
+    const p = await this.resolve(target);
     if (!p) return;
     const tabs = this.allTabs().filter((t) => this.proposalIdOfTab(t) === p.id);
     if (tabs.length) await vscode.window.tabGroups.close(tabs, true);
@@ -165,10 +202,30 @@ export class ProposalManager implements vscode.Disposable {
   }
 
   private forget(id: string): void {
+    clearTimeout(this.closing.get(id));
+    this.closing.delete(id);
     const p = this.proposals.get(id);
     if (!p) return;
     this.proposals.delete(id);
     this.anchors.delete(p.anchor);
+  }
+
+  private isShown(id: string): boolean {
+    return this.allTabs().some((t) => this.proposalIdOfTab(t) === id);
+  }
+
+  /**
+   * The open half of a move may be reported after the close: wait a moment for it before forgetting.
+   * Meanwhile the proposal cannot be applied from a tab (there is none), so nothing acts on it by mistake.
+   */
+  private forgetUnlessReopened(id: string): void {
+    clearTimeout(this.closing.get(id));
+    this.closing.set(id, setTimeout(() => {
+      this.closing.delete(id);
+      if (this.isShown(id)) return;
+      this.forget(id);
+      this.updateContext();
+    }, MOVE_GRACE_MS));
   }
 
   private allTabs(): vscode.Tab[] {
@@ -190,10 +247,11 @@ export class ProposalManager implements vscode.Disposable {
   }
 
   private updateContext(): void {
-    void vscode.commands.executeCommand('setContext', ACTIVE_KEY, this.proposals.size > 0);
+    void vscode.commands.executeCommand('setContext', ACTIVE_KEY, this.size > 0);
   }
 
   dispose(): void {
+    for (const timer of this.closing.values()) clearTimeout(timer);
     for (const d of this.disposables) d.dispose();
     this.proposals.clear();
     this.anchors.clear();

@@ -1,0 +1,16 @@
+// Why VS Code refused an Apply edit, as one sentence. No editor import: the decision is unit-tested.
+
+export interface Refusal {
+  /** The file's name as shown to the user. */
+  file: string;
+  /** The document changed between reading it and the edit (VS Code checks the version it was read at). */
+  versionChanged: boolean;
+  /** Whether the file's file system takes writes (undefined: not known). */
+  writable: boolean | undefined;
+}
+
+export function refusalReason(r: Refusal): string {
+  if (r.versionChanged) return `${r.file} changed while the proposal was being applied, so nothing was changed; apply it again.`;
+  if (r.writable === false) return `${r.file} is on a read-only file system, so the proposal was not applied and nothing was changed.`;
+  return `VS Code refused to edit ${r.file}, so the proposal was not applied and nothing was changed; the log has the detail.`;
+}
