@@ -1,0 +1,37 @@
+import * as assert from 'node:assert/strict';
+import { MAX_POLL_SECONDS, MAX_TIMEOUT_SECONDS, snapshotSettings } from '../../src/core/settings';
+import type { ConfigReader, SettingLayers } from '../../src/core/trust';
+import { assertOneSentence } from '../support/checks';
+
+/** Settings as a user set them (global layer), read the way VS Code's configuration reads them. */
+function config(set: Record<string, unknown>): ConfigReader {
+  const values: Record<string, unknown> = { chain: ['qwen-7b'], llamaSwapUrl: 'http://127.0.0.1:8080', ...set };
+  return { get: <T>(key: string) => values[key] as T, inspect: <T>(key: string) => ({ globalValue: values[key] }) as SettingLayers<T> };
+}
+
+describe('settings snapshot: bounds', () => {
+  it('a timeout above what a timer can hold is capped at a day, and the setting is named', () => {
+    const huge = config({ localFirstByteTimeoutSeconds: 3_000_000, idleTimeoutSeconds: 2_200_000 });
+    const s = snapshotSettings(huge, huge, true);
+    assert.equal(s.firstByteTimeoutMs, MAX_TIMEOUT_SECONDS * 1000);
+    assert.equal(s.idleTimeoutMs, MAX_TIMEOUT_SECONDS * 1000);
+    assert.ok(s.firstByteTimeoutMs < 2 ** 31 - 1, 'setTimeout would fire at once above 2^31-1 ms');
+    assert.deepEqual(s.problems, [
+      'hyperguild.localFirstByteTimeoutSeconds is 3000000, above its maximum of 86400; 86400 is used.',
+      'hyperguild.idleTimeoutSeconds is 2200000, above its maximum of 86400; 86400 is used.',
+    ]);
+    for (const p of s.problems) assertOneSentence(p);
+  });
+
+  it('the poll interval is capped too (a huge one would poll without pause)', () => {
+    const s = snapshotSettings(config({}), config({ statusBarPollSeconds: 1e12 }), true);
+    assert.equal(s.pollSeconds, MAX_POLL_SECONDS);
+  });
+
+  it('values within bounds are used as they are; missing or malformed ones are the defaults', () => {
+    const s = snapshotSettings(config({ localFirstByteTimeoutSeconds: 180, idleTimeoutSeconds: 'x' }), config({}), true);
+    assert.equal(s.firstByteTimeoutMs, 180_000);
+    assert.equal(s.idleTimeoutMs, 60_000);
+    assert.deepEqual(s.problems, []);
+  });
+});
