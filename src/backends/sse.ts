@@ -51,7 +51,7 @@ export class ChatStreamReader {
   private answerBytes = 0;
   private finishReason?: FinishReason;
   private usage?: { input?: number; output?: number };
-  private timings?: { input?: number; output?: number };
+  private timings?: { input?: number; output?: number; evaluated?: number; cached?: number };
   private phase: LoadingPhase = 'none';
   private loadingLine = '';
   private loadEndedAt?: number;
@@ -92,6 +92,7 @@ export class ChatStreamReader {
     const output = this.usage?.output ?? this.timings?.output;
     if (input !== undefined) result.inputTokens = input;
     if (output !== undefined) result.outputTokens = output;
+    if (this.timings?.evaluated !== undefined) result.promptEval = { evaluated: this.timings.evaluated, cached: this.timings.cached ?? 0 };
     if (this.phase !== 'none') {
       const end = this.loadEndedAt ?? this.options.now();
       result.loadMs = Math.max(0, Math.round(end - this.options.startedAt));
@@ -146,8 +147,9 @@ export class ChatStreamReader {
     if (isRecord(chunk.timings)) {
       // prompt_n counts only the tokens processed now; cache_n the ones reused from the cache.
       const promptN = num(chunk.timings.prompt_n);
-      const input = promptN === undefined ? undefined : promptN + (num(chunk.timings.cache_n) ?? 0);
-      this.timings = { input, output: num(chunk.timings.predicted_n) };
+      const cacheN = num(chunk.timings.cache_n);
+      const input = promptN === undefined ? undefined : promptN + (cacheN ?? 0);
+      this.timings = { input, output: num(chunk.timings.predicted_n), evaluated: promptN, cached: cacheN };
     }
   }
 

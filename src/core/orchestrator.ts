@@ -21,6 +21,8 @@ export interface Attempt {
   feedback?: string;
   /** For the log only (a server's error body, a cause chain); never in the run report. */
   detail?: string;
+  /** The judge's prompt as llama-server counted it: evaluated afresh, and reused from its cache. */
+  judgePrompt?: { evaluated: number; cached: number };
   /** Tokens of the tier's generation and of its judge, added up. */
   inputTokens?: number;
   outputTokens?: number;
@@ -127,10 +129,11 @@ export async function runChain(options: RunOptions): Promise<RunResult> {
 
     let answer: ChatResult;
     let thinking = false;
+    const messages = buildGenerationMessages(options.skill, options.task, prior);
     try {
       answer = await backend.chat({
         model: tier.model,
-        messages: buildGenerationMessages(options.skill, options.task, prior),
+        messages,
         maxTokens: options.maxTokens,
         signal,
         onText: (delta) => emit({ type: 'text', tierIndex, delta }),
@@ -158,6 +161,7 @@ export async function runChain(options: RunOptions): Promise<RunResult> {
     let feedback = gated;
     let spent = { ...tokens };
     let judgeDetail: string | undefined;
+    let judgePrompt: Attempt['judgePrompt'];
     if (!gated && tier.verify) {
       emit({ type: 'verifying', tierIndex, model: options.verifierModel || tier.model });
       const judgeModel = options.verifierModel || tier.model;
@@ -167,10 +171,13 @@ export async function runChain(options: RunOptions): Promise<RunResult> {
           backend: options.backends[judgeBackend], model: judgeModel, skill: options.skill,
           task: options.task, proposal: rawCode ?? answer.text, signal,
           ...(!options.verifierModel && { firstByteTimeoutMs: options.warmJudgeFirstByteMs ?? 60_000 }),
+          // A self-judge on a local server continues the generation's conversation, so its cache is reused.
+          ...(!options.verifierModel && tier.backend === 'llama-swap' && { conversation: { messages, answer: answer.text } }),
         });
         verdict = v.verdict;
         feedback = v.feedback;
         judgeDetail = v.detail;
+        judgePrompt = v.promptEval;
         // The judge's tokens count against the tier only when it ran on the tier's own model.
         if (!options.verifierModel) spent = { inputTokens: sum(spent.inputTokens, v.inputTokens), outputTokens: sum(spent.outputTokens, v.outputTokens) };
       } catch (err) {
@@ -183,7 +190,7 @@ export async function runChain(options: RunOptions): Promise<RunResult> {
       await finish({ verdict: 'error', feedback: 'cancelled', ...spent, costUsd: price(spent.inputTokens, spent.outputTokens) }, answer.loadMs);
       return cancelled();
     }
-    await finish({ verdict, ...(feedback && { feedback }), ...(judgeDetail && { detail: judgeDetail }), ...spent, costUsd: price(spent.inputTokens, spent.outputTokens) }, answer.loadMs);
+    await finish({ verdict, ...(feedback && { feedback }), ...(judgeDetail && { detail: judgeDetail }), ...(judgePrompt && { judgePrompt }), ...spent, costUsd: price(spent.inputTokens, spent.outputTokens) }, answer.loadMs);
 
     if (verdict === 'accept') {
       const proposal = fitToSelection(rawCode ?? answer.text, options.task.selection);

@@ -77,6 +77,13 @@ export function attemptLine(a: Attempt, count: number): string {
   return a.feedback ? `${line} — ${a.feedback}` : line;
 }
 
+/** "judge prompt: 44 tokens evaluated, 895 from the server's cache (95 %)" — what the cache-sharing judge saved. */
+export function judgePromptLine(p: { evaluated: number; cached: number }): string {
+  const total = p.evaluated + p.cached;
+  const share = total ? ` (${Math.round((100 * p.cached) / total)} %)` : '';
+  return `judge prompt: ${p.evaluated} tokens evaluated, ${p.cached} from the server's cache${share}`;
+}
+
 export function outcomeLine(result: RunResult, count: number): string {
   if (result.status === 'accepted' && result.accepted) {
     const avoided = result.cloudCostAvoided

@@ -47,6 +47,8 @@ export interface ChatResult {
   outputTokens?: number;
   /** Set when the server reported a cold load while we waited (loading-state chunks): how long it took. */
   loadMs?: number;
+  /** llama-server's `timings`: prompt tokens evaluated afresh (`prompt_n`) and reused from its cache (`cache_n`). */
+  promptEval?: { evaluated: number; cached: number };
 }
 
 /** Why a backend call failed; `message` is one sentence for the user naming the model and the server. */

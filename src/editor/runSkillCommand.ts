@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { runChain, type RunEvent } from '../core/orchestrator';
-import { attemptLine, failedReport, outcomeLine, runHeader, tierTitle, toRunReport, type RunReport } from '../core/report';
+import { attemptLine, failedReport, judgePromptLine, outcomeLine, runHeader, tierTitle, toRunReport, type RunReport } from '../core/report';
 import type { Skill } from '../core/skills';
 import { backendFor, type Tier } from '../core/chain';
 import type { WarmthSource } from '../core/orchestrator';
@@ -165,6 +165,7 @@ async function runOnRange(
               if (e.type === 'attempt') {
                 log.info(`  ${attemptLine(e.attempt, tiers.length)}`);
                 if (e.attempt.detail) log.info(`    detail: ${e.attempt.detail}`);
+                if (e.attempt.judgePrompt) log.info(`    ${judgePromptLine(e.attempt.judgePrompt)}`);
               } else if (e.type === 'loading') log.debug(`  ${e.message}`);
               else if (e.type === 'text') log.trace(e.delta);
             },

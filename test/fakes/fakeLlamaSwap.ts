@@ -87,6 +87,8 @@ export class FakeLlamaSwap {
   private readonly bySocket = new Map<Socket, RecordedRequest[]>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private current?: { id: string; state: 'starting' | 'ready'; ready: Promise<void> };
+  /** Prompt-cache slots, newest first (llama-server's `-np`, 4 by default). */
+  private slots: { model: string; tokens: string[] }[] = [];
   private port = 0;
   private closed = false;
 
@@ -403,8 +405,9 @@ export class FakeLlamaSwap {
       return void res.end();
     }
     const finish = reply.finish ?? (pieces.length < reply.pieces.length ? 'length' : 'stop');
-    const promptN = JSON.stringify(body.messages ?? '').split(/\s+/).length;
-    const timings = { cache_n: 0, prompt_n: promptN, prompt_ms: 2.5, prompt_per_token_ms: 0.125, prompt_per_second: 8000, predicted_n: pieces.length, predicted_ms: pieces.length, predicted_per_token_ms: 1, predicted_per_second: 1000 };
+    const { cached, evaluated } = this.promptCache(rec.model ?? '', body.messages, pieces.join(''));
+    const promptN = cached + evaluated;
+    const timings = { cache_n: cached, prompt_n: evaluated, prompt_ms: 2.5, prompt_per_token_ms: 0.125, prompt_per_second: 8000, predicted_n: pieces.length, predicted_ms: pieces.length, predicted_per_token_ms: 1, predicted_per_second: 1000 };
     const usage = isRecord(body.stream_options) && body.stream_options.include_usage === true;
     this.write(rec, res, chunk([{ finish_reason: finish, index: 0, delta: {} }], usage ? {} : { timings }));
     if (usage) {
@@ -412,6 +415,28 @@ export class FakeLlamaSwap {
     }
     this.write(rec, res, 'data: [DONE]\n\n');
     res.end();
+  }
+
+  /**
+   * llama-server's slots: each finished request leaves its prompt and answer tokens in a slot, and a request
+   * whose prompt starts with a slot's tokens evaluates only the rest (`cache_n` reused, `prompt_n` evaluated).
+   * Tokens here are words of a rendered chat (a role marker, then the content's words).
+   */
+  private promptCache(model: string, messages: unknown, answer: string): { cached: number; evaluated: number } {
+    const render = (list: { role?: unknown; content?: unknown }[]) =>
+      list.flatMap((m) => [`<|${String(m.role)}|>`, ...String(m.content ?? '').split(/\s+/).filter(Boolean)]);
+    const prompt = render(Array.isArray(messages) ? (messages as { role?: unknown; content?: unknown }[]) : []);
+    let best = 0;
+    for (const slot of this.slots.filter((x) => x.model === model)) {
+      let n = 0;
+      while (n < slot.tokens.length && n < prompt.length && slot.tokens[n] === prompt[n]) n++;
+      best = Math.max(best, n);
+    }
+    // The last prompt token is always evaluated (llama-server needs its logits).
+    const cached = Math.min(best, Math.max(0, prompt.length - 1));
+    this.slots.unshift({ model, tokens: [...prompt, ...render([{ role: 'assistant', content: answer }])] });
+    this.slots.length = Math.min(this.slots.length, 4);
+    return { cached, evaluated: prompt.length - cached };
   }
 
   /** Writes one chunk and stamps it; false once the client has gone. */
