@@ -7,7 +7,7 @@ import { anthropicKey, llamaSwapKey } from './editor/secretKeys';
 import { EngineHost } from './editor/engineHost';
 import { ProposalManager } from './editor/proposals';
 import { RunRegistry } from './editor/runRegistry';
-import { runSkillCommand, type RunSkillArgs } from './editor/runSkillCommand';
+import { escalateCommand, runSkillCommand, type RunSkillDeps, type RunSkillArgs } from './editor/runSkillCommand';
 import { WarmStatusBar } from './editor/warmStatusBar';
 import { showWarmMenu } from './editor/warmMenu';
 import { checkSetupCommand } from './editor/setupCheckCommand';
@@ -56,8 +56,8 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
   const preloadIfCold = (run: Settings, model: string) =>
     void preloadModelIfCold({ tracker, preload: (m) => engine.llamaSwap(run).preload(m), log }, model);
 
-  const runSkill = (args?: RunSkillArgs) =>
-    runSkillCommand({ log, proposals, engine, runs, warmth: (m) => tracker.warmthOf(m), preloadIfCold }, args);
+  const runDeps: RunSkillDeps = { log, proposals, engine, runs, warmth: (m) => tracker.warmthOf(m), preloadIfCold };
+  const runSkill = (args?: RunSkillArgs) => runSkillCommand(runDeps, args);
 
   // The same problems are not announced again on every later settings change (only when they change).
   let announced = '';
@@ -106,6 +106,9 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
       return result;
     },
     'hyperguild.discardProposal': (target?: vscode.Uri) => proposals.discard(target),
+    // From the diff's title bar the argument is the diff's URI; from the palette or a caller, { feedback }.
+    'hyperguild.escalateProposal': (arg?: vscode.Uri | { feedback?: unknown }) =>
+      arg instanceof vscode.Uri ? escalateCommand(runDeps, arg) : escalateCommand(runDeps, undefined, arg),
     'hyperguild.cancel': () => {
       const n = runs.cancelAll();
       log.info(n ? `Cancelled ${n} run${n === 1 ? '' : 's'}.` : 'Nothing to cancel.');

@@ -19,6 +19,8 @@ export interface Attempt {
   loadMs?: number;
   verdict: Verdict;
   feedback?: string;
+  /** Set when the user, not a check, gave this verdict (Escalate on a proposal). */
+  by?: 'user';
   /** For the log only (a server's error body, a cause chain); never in the run report. */
   detail?: string;
   /** The judge's prompt as llama-server counted it: evaluated afresh, and reused from its cache. */
@@ -47,6 +49,38 @@ export interface RunResult {
   proposal?: string;
   /** Estimate: what the first cloud tier would have cost for the accepted local answer's tokens. */
   cloudCostAvoided?: { model: string; usd: number };
+  /** When accepted: what it takes to continue the same run past the accepted tier (the user's Escalate). */
+  continuation?: Continuation;
+}
+
+/** A run paused at its accepted tier, to be continued from the next one if the user escalates. */
+export interface Continuation {
+  nextTier: number;
+  attempts: readonly Attempt[];
+  prior: readonly PriorAttempt[];
+  /** The accepted tier and its code as the model gave it (before fitting), passed on as the rejected answer. */
+  accepted: { tierIndex: number; model: string; answer: string };
+}
+
+/** Where a continued run starts: the attempts so far and the feedback to carry. */
+export interface Resume {
+  fromTier: number;
+  attempts: readonly Attempt[];
+  prior: readonly PriorAttempt[];
+}
+
+/**
+ * The user's Escalate as one more attempt: the accepted answer is rejected with the user's words, carried to
+ * the next tier exactly as a verifier's feedback is.
+ */
+export function escalateByUser(c: Continuation, tiers: readonly Tier[], userFeedback: string): Resume {
+  const tier = tiers[c.accepted.tierIndex];
+  const feedback = `User feedback: ${userFeedback.trim() || 'the user rejected this answer without saying why'}`;
+  const step: Attempt = {
+    tierIndex: c.accepted.tierIndex, model: tier.model, label: tier.label, tier: tier.kind, backend: tier.backend,
+    durationMs: 0, warm: 'unknown', verdict: 'escalate', feedback, by: 'user',
+  };
+  return { fromTier: c.nextTier, attempts: [...c.attempts, step], prior: [...c.prior, { model: tier.model, feedback, answer: c.accepted.answer }] };
 }
 
 /**
@@ -68,6 +102,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
   now?: () => number;
+  /** Continue an earlier run (the user escalated its proposal) instead of starting at the first tier. */
+  resume?: Resume;
   /**
    * First-byte bound for a self-verifying judge (default 60 s): its model has just answered, so it
    * is loaded and a stalled judge need not wait out the cold-load allowance.
@@ -95,13 +131,14 @@ export async function runChain(options: RunOptions): Promise<RunResult> {
   const signal = options.signal ?? new AbortController().signal;
   const now = options.now ?? (() => performance.now());
   const emit = options.onEvent ?? (() => undefined);
-  const attempts: Attempt[] = [];
-  const prior: PriorAttempt[] = [];
+  const attempts: Attempt[] = [...(options.resume?.attempts ?? [])];
+  const prior: PriorAttempt[] = [...(options.resume?.prior ?? [])];
   const cancelled = (): RunResult => ({ status: 'cancelled', message: CANCELLED, attempts });
   /** Servers that did not answer at all in this run: later tiers on them are skipped, not waited for again. */
   const silent = new Set<ChatBackend>();
 
   for (const [tierIndex, tier] of options.tiers.entries()) {
+    if (tierIndex < (options.resume?.fromTier ?? 0)) continue;
     if (signal.aborted) return cancelled();
     const backend = options.backends[tier.backend];
     if (silent.has(backend)) {
@@ -193,19 +230,24 @@ export async function runChain(options: RunOptions): Promise<RunResult> {
     await finish({ verdict, ...(feedback && { feedback }), ...(judgeDetail && { detail: judgeDetail }), ...(judgePrompt && { judgePrompt }), ...spent, costUsd: price(spent.inputTokens, spent.outputTokens) }, answer.loadMs);
 
     if (verdict === 'accept') {
-      const proposal = fitToSelection(rawCode ?? answer.text, options.task.selection);
+      const code = rawCode ?? answer.text;
       return {
         status: 'accepted',
         accepted: { model: tier.model, tierIndex },
         attempts,
-        proposal,
+        proposal: fitToSelection(code, options.task.selection),
         ...costAvoided(options, tier, tokens),
+        continuation: { nextTier: tierIndex + 1, attempts: [...attempts], prior: [...prior], accepted: { tierIndex, model: tier.model, answer: code } },
       };
     }
     prior.push({ model: tier.model, feedback: feedback ?? 'rejected', ...(rawCode && { answer: rawCode }) });
   }
 
   // Each reason may be a sentence of its own: drop its final stop, the message ends with one.
+  if (attempts.length === 0 || (options.resume && options.resume.fromTier >= options.tiers.length)) {
+    const last = options.tiers[options.tiers.length - 1];
+    return { status: 'exhausted', message: `No tier follows ${last?.model ?? 'the last tier'} in the chain, so there is nothing to escalate to.`, attempts };
+  }
   const reasons = attempts.map((a) => `${a.model}: ${(a.feedback ?? a.verdict).replace(/[.\s]+$/, '')}`).join('; ');
   return {
     status: 'exhausted',

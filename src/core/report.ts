@@ -17,6 +17,8 @@ export interface RunReport {
     warm: WarmState;
     verdict: 'accept' | 'escalate' | 'error';
     feedback?: string;
+    /** The user's own Escalate. */
+    by?: 'user';
     inputTokens?: number;
     outputTokens?: number;
     costUsd?: number;
@@ -40,6 +42,7 @@ export function toRunReport(result: RunResult, original: string): RunReport {
       warm: a.warm,
       verdict: a.verdict,
       ...(a.feedback !== undefined && { feedback: a.feedback }),
+      ...(a.by && { by: a.by }),
       ...(a.inputTokens !== undefined && { inputTokens: a.inputTokens }),
       ...(a.outputTokens !== undefined && { outputTokens: a.outputTokens }),
       ...(a.costUsd !== undefined && { costUsd: a.costUsd }),
@@ -70,6 +73,7 @@ function warmText(a: Attempt): string | undefined {
 
 /** One line per attempt: tier, model, warmth, duration, tokens, cost, verdict, feedback. */
 export function attemptLine(a: Attempt, count: number): string {
+  if (a.by === 'user') return `[${a.tierIndex + 1}/${count}] ${a.label} · escalated by you — ${a.feedback ?? ''}`;
   const tokens = a.inputTokens !== undefined || a.outputTokens !== undefined ? `${a.inputTokens ?? '?'}→${a.outputTokens ?? '?'} tokens` : 'tokens unknown';
   const cost = a.costUsd === undefined ? 'cost unknown' : formatUsd(a.costUsd);
   const parts = [`[${a.tierIndex + 1}/${count}] ${a.label}`, a.tier, warmText(a), seconds(a.durationMs), tokens, cost, a.verdict];

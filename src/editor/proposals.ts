@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { TextAnchor } from './anchor';
 import { refusalReason } from './applyRefusal';
+import type { RunReport } from '../core/report';
 
 export const PROPOSAL_SCHEME = 'hyperguild-proposal';
 const ACTIVE_KEY = 'hyperguild.proposalActive';
@@ -16,6 +17,8 @@ export interface Proposal {
   /** The right side of the diff: the document with the anchored text replaced. */
   uri: vscode.Uri;
   content: string;
+  /** Continues the run past this proposal's tier with the user's feedback (absent: nothing to continue). */
+  escalate?: (feedback: string) => Promise<RunReport>;
 }
 
 export interface ApplyResult {
@@ -101,16 +104,18 @@ export class ProposalManager implements vscode.Disposable {
 
   /** Open proposals (a tab closed a moment ago no longer counts). */
   get size(): number {
-    return this.proposals.size - this.closing.size;
+    let n = 0;
+    for (const id of this.proposals.keys()) if (!this.closing.has(id)) n++;
+    return n;
   }
 
   /** Opens the diff of the document against the document with the anchored text replaced. */
-  async open(anchor: TextAnchor, proposed: string, title: string): Promise<Proposal> {
+  async open(anchor: TextAnchor, proposed: string, title: string, escalate?: Proposal['escalate']): Promise<Proposal> {
     const document = await vscode.workspace.openTextDocument(anchor.uri);
     const content = withProposal(document.getText(), anchor, proposed);
     const id = String(this.nextId++);
     const uri = vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: anchor.uri.path, query: `id=${id}` });
-    const proposal: Proposal = { id, anchor, proposed, title, uri, content };
+    const proposal: Proposal = { id, anchor, proposed, title, uri, content, ...(escalate && { escalate }) };
     this.proposals.set(id, proposal);
     await vscode.commands.executeCommand('vscode.diff', anchor.uri, uri, `${title} ↔ ${path.basename(anchor.uri.path)}`, {
       preview: false,
@@ -189,6 +194,15 @@ export class ProposalManager implements vscode.Disposable {
     this.log.info(`Applied "${p.title}" to ${vscode.workspace.asRelativePath(p.anchor.uri)} (not saved).`);
     await this.discard(p.id);
     return { applied: true };
+  }
+
+  /** Closes the proposals on this anchor and their diffs, but keeps following the text: a continued run reuses it. */
+  async detach(anchor: TextAnchor): Promise<void> {
+    const ids = [...this.proposals.values()].filter((p) => p.anchor === anchor).map((p) => p.id);
+    for (const id of ids) this.proposals.delete(id);
+    const tabs = this.allTabs().filter((t) => ids.includes(this.proposalIdOfTab(t) ?? ''));
+    if (tabs.length) await vscode.window.tabGroups.close(tabs, true);
+    this.updateContext();
   }
 
   /** Forgets the proposal and closes its diff; the document is never touched. */

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { runChain, type RunEvent } from '../core/orchestrator';
+import { escalateByUser, runChain, type Continuation, type Resume, type RunEvent } from '../core/orchestrator';
+import type { Task } from '../core/prompts';
 import { attemptLine, failedReport, judgePromptLine, outcomeLine, runHeader, tierTitle, toRunReport, type RunReport } from '../core/report';
 import type { Skill } from '../core/skills';
 import { backendFor, type Tier } from '../core/chain';
@@ -7,7 +8,8 @@ import type { WarmthSource } from '../core/orchestrator';
 import { readSettings, type Settings } from './settings';
 import { resolveTarget, surroundings } from './selection';
 import { showError, showWarning } from './notify';
-import type { ProposalManager } from './proposals';
+import type { Proposal, ProposalManager } from './proposals';
+import type { TextAnchor } from './anchor';
 import type { EngineHost } from './engineHost';
 import type { RunRegistry } from './runRegistry';
 
@@ -133,19 +135,52 @@ export async function runSkillCommand(deps: RunSkillDeps, args?: RunSkillArgs): 
   return runOnRange(deps, settings, tiers, choice, document, target.range, target.note);
 }
 
+/** One run's fixed inputs, kept so the user's Escalate can continue it from the next tier. */
+interface RunContext {
+  settings: Settings;
+  tiers: Tier[];
+  choice: Choice;
+  document: vscode.TextDocument;
+  anchor: TextAnchor;
+  task: Task;
+}
+
 async function runOnRange(
   deps: RunSkillDeps, settings: Settings, tiers: Tier[], choice: Choice,
   document: vscode.TextDocument, range: vscode.Range, note?: string,
 ): Promise<RunReport> {
-  const { log } = deps;
   const anchor = deps.proposals.track(document, range);
-  const original = anchor.original;
   const { before, after } = surroundings(document, range, settings.contextLines);
+  const task: Task = {
+    filePath: vscode.workspace.asRelativePath(document.uri), languageId: document.languageId, selection: anchor.original, before, after,
+    ...(choice.instruction && { instruction: choice.instruction }),
+  };
+  deps.log.info(runHeader(choice.skill.id, describeWhere(document, range), tiers) + (note ? ` (${note})` : ''));
+  return execute(deps, { settings, tiers, choice, document, anchor, task });
+}
+
+/**
+ * The user's Escalate: discards the proposal and continues its run from the next tier, carrying the user's
+ * feedback and the rejected answer. With no argument it asks for a sentence (empty allowed).
+ */
+export async function escalateCommand(deps: RunSkillDeps, target?: vscode.Uri | string, args?: { feedback?: unknown }): Promise<RunReport> {
+  const proposal = await deps.proposals.resolve(target);
+  if (!proposal?.escalate) return failWith(deps.log, 'There is no open Hyperguild proposal to escalate.', true);
+  let feedback = typeof args?.feedback === 'string' ? args.feedback : undefined;
+  feedback ??= await vscode.window.showInputBox({
+    title: `Hyperguild: Escalate "${proposal.title}"`,
+    prompt: 'What is wrong with this answer? The next tier gets your words and the answer (empty is fine).',
+  });
+  if (feedback === undefined) return { status: 'cancelled', message: 'The escalation was cancelled; the proposal stays open.', attempts: [] };
+  return proposal.escalate(feedback);
+}
+
+/** Runs (or continues) the chain and opens the accepted answer as a proposal. Never throws. */
+async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume): Promise<RunReport> {
+  const { log } = deps;
+  const { settings, tiers, choice, document, anchor, task } = ctx;
   const controller = deps.runs.start();
   const lease = deps.engine.lease(settings);
-  const where = describeWhere(document, range);
-  log.info(runHeader(choice.skill.id, where, tiers) + (note ? ` (${note})` : ''));
-
   try {
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Hyperguild: ${choice.skill.title}`, cancellable: true },
@@ -154,12 +189,12 @@ async function runOnRange(
         const text = new ProgressText((message) => progress.report({ message }));
         try {
           return await runChain({
-            tiers, skill: choice.skill, signal: controller.signal, maxTokens: settings.maxOutputTokens,
-            task: { filePath: vscode.workspace.asRelativePath(document.uri), languageId: document.languageId, selection: original, before, after, ...(choice.instruction && { instruction: choice.instruction }) },
+            tiers, skill: choice.skill, signal: controller.signal, maxTokens: settings.maxOutputTokens, task,
             backends: lease.backends,
             verifierModel: settings.verifierModel,
             prices: settings.prices,
             warmth: deps.warmth,
+            ...(resume && { resume }),
             onEvent: (e) => {
               text.onEvent(e);
               if (e.type === 'attempt') {
@@ -176,7 +211,7 @@ async function runOnRange(
       },
     );
     log.info(outcomeLine(result, tiers.length));
-    const report = toRunReport(result, original);
+    const report = toRunReport(result, anchor.original);
     if (result.status !== 'accepted' || result.proposal === undefined || !result.accepted) {
       deps.proposals.release(anchor);
       // The sentence names each tier's reason (what to fix); the attempt lines above carry the detail.
@@ -190,16 +225,8 @@ async function runOnRange(
       showWarning(log, message);
       return { status: 'failed', message, attempts: report.attempts };
     }
-    const proposal = await deps.proposals.open(anchor, result.proposal, `${choice.skill.title} by ${result.accepted.model}`);
-    void vscode.window
-      .showInformationMessage(`Hyperguild: ${choice.skill.title} by ${result.accepted.model} is ready to review.`, 'Apply', 'Discard')
-      .then(async (action) => {
-        if (action === 'Apply') {
-          const applied = await deps.proposals.apply(proposal.id);
-          if (!applied.applied && applied.reason) showWarning(log, applied.reason);
-        } else if (action === 'Discard') await deps.proposals.discard(proposal.id);
-      })
-      .then(undefined, (err: unknown) => showError(log, 'Hyperguild could not apply or discard the proposal; the log has the detail.', err instanceof Error ? err.stack : String(err)));
+    const proposal = await deps.proposals.open(anchor, result.proposal, `${choice.skill.title} by ${result.accepted.model}`, continuationOf(deps, ctx, result.continuation));
+    offerActions(deps, proposal, `Hyperguild: ${choice.skill.title} by ${result.accepted.model} is ready to review.`);
     return report;
   } catch (err) {
     deps.proposals.release(anchor);
@@ -210,4 +237,39 @@ async function runOnRange(
     lease.release();
     deps.runs.end(controller);
   }
+}
+
+/** How the proposal's Escalate continues this run; none left after the last tier is said, and the proposal stays. */
+function continuationOf(deps: RunSkillDeps, ctx: RunContext, c: Continuation | undefined): Proposal['escalate'] {
+  if (!c) return undefined;
+  return async (feedback) => {
+    const resume = escalateByUser(c, ctx.tiers, feedback);
+    const userStep = resume.attempts[resume.attempts.length - 1];
+    if (c.nextTier >= ctx.tiers.length) {
+      const message = `No tier follows ${c.accepted.model} in the chain, so there is nothing to escalate to; the proposal stays open.`;
+      showWarning(deps.log, message);
+      return { status: 'exhausted', message, attempts: toRunReport({ status: 'exhausted', attempts: [...resume.attempts] }, ctx.anchor.original).attempts };
+    }
+    // The diff closes, but the anchor keeps following the user's edits for the continued run's proposal.
+    await deps.proposals.detach(ctx.anchor);
+    deps.log.info(`▶ ${ctx.choice.skill.id} escalated by you · continuing at tier ${c.nextTier + 1}/${ctx.tiers.length}`);
+    deps.log.info(`  ${attemptLine(userStep, ctx.tiers.length)}`);
+    return execute(deps, ctx, resume);
+  };
+}
+
+/** Apply / Discard / Escalate… in the notification, beside the same buttons in the diff's title bar. */
+function offerActions(deps: RunSkillDeps, proposal: Proposal, message: string): void {
+  const { log } = deps;
+  const actions = proposal.escalate ? ['Apply', 'Discard', 'Escalate…'] : ['Apply', 'Discard'];
+  void vscode.window
+    .showInformationMessage(message, ...actions)
+    .then(async (action) => {
+      if (action === 'Apply') {
+        const applied = await deps.proposals.apply(proposal.id);
+        if (!applied.applied && applied.reason) showWarning(log, applied.reason);
+      } else if (action === 'Discard') await deps.proposals.discard(proposal.id);
+      else if (action === 'Escalate…') await escalateCommand(deps, proposal.id);
+    })
+    .then(undefined, (err: unknown) => showError(log, 'Hyperguild could not act on the proposal; the log has the detail.', err instanceof Error ? err.stack : String(err)));
 }

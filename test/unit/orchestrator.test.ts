@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { parseChain, type Tier } from '../../src/core/chain';
-import { runChain, type RunEvent, type RunOptions } from '../../src/core/orchestrator';
+import { escalateByUser, runChain, type RunEvent, type RunOptions } from '../../src/core/orchestrator';
 import { BUILT_IN_SKILLS } from '../../src/core/skills';
 import { BackendError } from '../../src/core/types';
 import type { Task } from '../../src/core/prompts';
@@ -178,5 +178,34 @@ describe('orchestrator', () => {
     assert.equal(r.attempts[1].warm, 'unknown');
     const start = events.find((e) => e.type === 'tier-start');
     assert.equal(start?.type === 'tier-start' && start.warm, 'ready');
+  });
+});
+
+describe('orchestrator: the user\'s escalate continues the run', () => {
+  it('starts at the tier after the accepted one, with the earlier attempts, the user\'s step and the rejected answer', async () => {
+    const chain = tiers('qwen-7b', 'qwen-32b', 'claude-sonnet-4-6');
+    const first = setup(chain);
+    first.local.on('qwen-7b', { answer: fence('let x = 2;') }).on('judge:qwen-7b', accept());
+    const accepted = await first.run();
+    assert.ok(accepted.continuation);
+    assert.deepEqual(accepted.continuation.accepted, { tierIndex: 0, model: 'qwen-7b', answer: 'let x = 2;' });
+
+    const resume = escalateByUser(accepted.continuation, chain, '  keep x mutable  ');
+    const second = setup(chain, { resume });
+    second.local.on('qwen-32b', { answer: fence('let x = 1;\nx += 1;') }).on('judge:qwen-32b', accept());
+    const result = await second.run();
+    assert.deepEqual(result.accepted, { model: 'qwen-32b', tierIndex: 1 });
+    assert.deepEqual(result.attempts.map((a) => [a.model, a.verdict, a.by]), [['qwen-7b', 'accept', undefined], ['qwen-7b', 'escalate', 'user'], ['qwen-32b', 'accept', undefined]]);
+    assert.equal(result.attempts[1].feedback, 'User feedback: keep x mutable');
+    assert.equal(second.local.calls.filter((c) => c.model === 'qwen-7b').length, 0, 'the accepted tier is not asked again');
+    const prompt = second.local.calls[0].messages[1].content;
+    assert.match(prompt, /<<<BEGIN FEEDBACK>>>\nUser feedback: keep x mutable\n<<<END FEEDBACK>>>/);
+    assert.match(prompt, /<<<BEGIN REJECTED ANSWER>>>\nlet x = 2;\n<<<END REJECTED ANSWER>>>/);
+  });
+
+  it('an empty comment still says the user rejected the answer', () => {
+    const chain = tiers('qwen-7b', 'qwen-32b');
+    const resume = escalateByUser({ nextTier: 1, attempts: [], prior: [], accepted: { tierIndex: 0, model: 'qwen-7b', answer: 'x' } }, chain, '');
+    assert.equal(resume.attempts[0].feedback, 'User feedback: the user rejected this answer without saying why');
   });
 });
