@@ -50,7 +50,7 @@ export async function coldStartBench(options: { pairs: number; loadMs: number; p
     await sleep(options.pickerMs); // the user reads the skill list and picks one
     const result = await runChain({
       tiers, skill: SKILL, task: taskFor(token), backends: { 'llama-swap': client, anthropic: noCloud }, maxTokens: 4096,
-      warmth: (m) => tracker.warmthOf(m),
+      warmth: (m) => tracker.readWarmth(m),
       onEvent: (e) => {
         if (e.type === 'text') firstToken ??= performance.now();
       },

@@ -275,7 +275,7 @@ export async function engineBench(options: { runs: number; warmup: number; cloud
   const cloudWindows: CloudWindow[] = [];
   script([fake], cloudFake, () => acceptAt, cloudWindows);
   const ledger = localLedger([fake], cloudWindows);
-  const ours: Context = { ledger, backends: { 'llama-swap': client, anthropic: cloud }, warmth: (m) => tracker.warmthOf(m) };
+  const ours: Context = { ledger, backends: { 'llama-swap': client, anthropic: cloud }, warmth: (m) => tracker.readWarmth(m) };
   const reference: Context = { ledger, backends: { 'llama-swap': new BlockingProbe(client, probeClient), anthropic: cloud } };
   // The bare client gets the LlamaSwapClient's agent settings.
   const bare = new Agent({ keepAliveTimeout: 4_000, headersTimeout: 0, bodyTimeout: 0, connect: { timeout: 10_000 } });

@@ -5,6 +5,7 @@ import type { RunReport } from './core/report';
 import { readSettings, currentScope, type Settings } from './editor/settings';
 import { anthropicKey, llamaSwapKey } from './editor/secretKeys';
 import { EngineHost } from './editor/engineHost';
+import type { LlamaSwapClient } from './backends/llamaSwap';
 import { ProposalManager } from './editor/proposals';
 import { RunRegistry } from './editor/runRegistry';
 import { escalateCommand, runSkillCommand, type RunSkillDeps, type RunSkillArgs } from './editor/runSkillCommand';
@@ -21,6 +22,12 @@ export interface HyperguildApi {
   onDidChangeWarmState: vscode.Event<ServerWarmState>;
   /** Only when the extension runs under tests (ExtensionMode.Test): every line handed to the log. Not a contract. */
   testing?: { logLines: readonly string[] };
+}
+
+/** One poll of the local server: what is loaded, and whether it serves one model whatever a request names. */
+async function pollServer(client: LlamaSwapClient, signal: AbortSignal) {
+  const status = await client.status(signal);
+  return { models: status.models, answersAnyModel: status.kind === 'llama-server (single model)' };
 }
 
 /** Composition root: the log first, then each part, every disposable into the context. */
@@ -44,7 +51,7 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
   const localModels = () => (settings.tiers ?? []).filter((t) => t.kind === 'local').map((t) => t.model);
 
   const tracker = new WarmTracker({
-    fetchRunning: (signal) => client().running(signal),
+    fetchRunning: (signal) => pollServer(client(), signal),
     fetchAliases: (signal) => client().models(signal),
     intervalMs: settings.pollSeconds * 1000,
   });
@@ -56,7 +63,7 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
   const preloadIfCold = (run: Settings, model: string) =>
     void preloadModelIfCold({ tracker, preload: (m) => engine.llamaSwap(run).preload(m), log }, model);
 
-  const runDeps: RunSkillDeps = { log, proposals, engine, runs, warmth: (m) => tracker.warmthOf(m), preloadIfCold };
+  const runDeps: RunSkillDeps = { log, proposals, engine, runs, warmth: (m) => tracker.readWarmth(m), warmthHint: (m) => tracker.cachedWarmth(m), preloadIfCold };
   const runSkill = (args?: RunSkillArgs) => runSkillCommand(runDeps, args);
 
   // The same problems are not announced again on every later settings change (only when they change).
@@ -75,7 +82,7 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
 
   const resetSource = () => {
     engine.settingsInEffect(settings);
-    tracker.setSource((signal) => client().running(signal), (signal) => client().models(signal));
+    tracker.setSource((signal) => pollServer(client(), signal), (signal) => client().models(signal));
   };
   const reload = () => {
     const before = settings;

@@ -145,6 +145,10 @@ export class LlamaSwapErrors {
     return this.make('http', `${model} is not a model llama-swap at ${this.address} knows, so there was nothing to unload (404); check the name in hyperguild.chain.`, 404, body || undefined);
   }
 
+  singleModel(model: string): BackendError {
+    return this.make('http', `The llama-server at ${this.address} serves one model, always loaded, so ${model} cannot be unloaded there.`);
+  }
+
   notRunning(model: string, body: string): BackendError {
     return this.make('http', `${model} is not running on llama-swap at ${this.address} (or is not a configured model), so there was nothing to unload (404).`, 404, body || undefined);
   }

@@ -28,6 +28,15 @@ export interface ModelInfo {
   aliases: string[];
 }
 
+/** Which server answers at the address; learnt from its answers (`/running`, `/models`). */
+export type ServerKind = 'llama-swap' | 'llama-server router' | 'llama-server (single model)';
+
+/** What a poll reads: the server's kind and its models that are not stopped. */
+export interface ServerStatus {
+  kind: ServerKind;
+  models: RunningModel[];
+}
+
 const RETRY_429_MAX_MS = 5_000;
 const MAX_ERROR_BODY = 64 * 1024;
 const MAX_SMALL_BODY = 4 * 1024 * 1024;
@@ -90,13 +99,17 @@ const RunningBody = z.object({ running: z.nullish(z.array(z.unknown())) });
 const ModelEntry = z.object({
   id: z.string().check(z.minLength(1)),
   status: z.catch(z.nullish(z.object({ value: z.string() })), undefined),
+  // llama-server lists aliases at the top level; llama-swap under meta.llamaswap.
+  aliases: z.catch(z.nullish(z.array(z.unknown())), undefined),
   meta: z.catch(z.nullish(z.object({ llamaswap: z.nullish(z.object({ aliases: z.nullish(z.array(z.unknown())) })) })), undefined),
 });
 const ModelsBody = z.object({ data: z.nullish(z.array(z.unknown())) });
 const VersionBody = z.object({ version: z.string().check(z.minLength(1)) });
 const RouterModels = z.object({ data: z.array(z.unknown()) });
-const RouterEntry = z.object({ id: z.string().check(z.minLength(1)), status: z.object({ value: z.string() }) });
+const RouterEntry = z.object({ id: z.string().check(z.minLength(1)), status: z.optional(z.object({ value: z.string() })) });
+// `unloaded`, `sleeping` (--sleep-idle-seconds) and a failed load are not warm: absent.
 const ROUTER_STATE: Record<string, RunningModel['state'] | undefined> = { loaded: 'ready', loading: 'starting' };
+const FLAVOR_KIND = { 'llama-swap': 'llama-swap', router: 'llama-server router', single: 'llama-server (single model)' } as const;
 
 /**
  * undici is required on the first request, not at import: the status bar's first poll runs after
@@ -112,8 +125,8 @@ export class LlamaSwapClient implements ChatBackend {
   readonly address: string;
   private readonly base: URL;
   private agentInstance: Agent | undefined;
-  /** Which server answers: llama-swap, or llama-server in router mode (learnt from `/running`). */
-  private flavor: 'llama-swap' | 'router' | undefined;
+  /** Which server answers: llama-swap, llama-server in router mode, or a single-model llama-server. */
+  private flavor: keyof typeof FLAVOR_KIND | undefined;
   private readonly errors: LlamaSwapErrors;
   private readonly firstByteMs: number;
   private readonly idleMs: number;
@@ -171,16 +184,27 @@ export class LlamaSwapClient implements ChatBackend {
     }
   }
 
-  /**
-   * The models the server has started (`starting` or `ready`; llama-server's router also `stopping`
-   * never); stopped ones are absent. llama-swap's `/running` lists only ready models, and its
-   * `/v1/models` says `status.value: "loaded"` for any process not stopped (v236+), so a model loaded
-   * there but absent from `/running` is starting (or, briefly, stopping: the two cannot be told apart).
-   * llama-server's own router mode has no `/running` (404) and tells the same through `/models`
-   * (`status.value` loaded | loading | unloaded), which is read instead.
-   */
+  /** The server's kind, once a poll has told it. */
+  get kind(): ServerKind | undefined {
+    return this.flavor && FLAVOR_KIND[this.flavor];
+  }
+
+  /** The models the server has started (`starting` or `ready`); stopped ones are absent. */
   async running(signal?: AbortSignal): Promise<RunningModel[]> {
-    if (this.flavor !== 'router') {
+    return (await this.status(signal)).models;
+  }
+
+  /**
+   * What is loaded, and what kind of server says so.
+   * - llama-swap: `/running` lists only ready models, and `/v1/models` says `status.value: "loaded"` for any
+   *   process not stopped (v236+), so a model loaded there but absent from `/running` is starting (or, briefly,
+   *   stopping: the two cannot be told apart).
+   * - llama-server has no `/running` (404) and lists its models in `/models`: in router mode each with
+   *   `status.value` loaded | loading | unloaded | sleeping; a single-model server lists its one model without
+   *   `status`, and that model is always loaded.
+   */
+  async status(signal?: AbortSignal): Promise<ServerStatus> {
+    if (this.flavor !== 'router' && this.flavor !== 'single') {
       const [res, loaded] = await Promise.all([
         this.small({ method: 'GET', path: 'running', subject: 'GET /running', signal }),
         // Optional knowledge: an older server without `status`, or a failure here, only hides loading.
@@ -191,20 +215,20 @@ export class LlamaSwapClient implements ChatBackend {
         this.flavor = 'llama-swap';
         const running = this.parseRunning(parseJson(res.text), res.text);
         for (const id of loaded) if (!running.some((m) => m.model === id)) running.push({ model: id, state: 'starting' });
-        return running;
+        return { kind: FLAVOR_KIND['llama-swap'], models: running };
       }
     }
     const json = await this.getJson('models', 'GET /models', signal);
     const parsed = RouterModels.safeParse(json);
     if (!parsed.success) throw this.errors.notJson('GET /models', JSON.stringify(json));
-    this.flavor = 'router';
+    const entries = parsed.data.data.map((e) => RouterEntry.safeParse(e)).flatMap((ok) => (ok.success ? [ok.data] : []));
+    this.flavor = entries.some((e) => e.status !== undefined) ? 'router' : 'single';
     const models: RunningModel[] = [];
-    for (const entry of parsed.data.data) {
-      const ok = RouterEntry.safeParse(entry);
-      const state = ok.success ? ROUTER_STATE[ok.data.status.value] : undefined;
-      if (ok.success && state) models.push({ model: ok.data.id, state });
+    for (const entry of entries) {
+      const state = this.flavor === 'single' ? 'ready' : ROUTER_STATE[entry.status?.value ?? ''];
+      if (state) models.push({ model: entry.id, state });
     }
-    return models;
+    return { kind: FLAVOR_KIND[this.flavor], models };
   }
 
   /** Ids that llama-swap's `/v1/models` calls loaded (any process not stopped); none before v236. */
@@ -238,7 +262,8 @@ export class LlamaSwapClient implements ChatBackend {
     for (const entry of parsed.data.data ?? []) {
       const ok = ModelEntry.safeParse(entry);
       if (!ok.success) continue;
-      const aliases = (ok.data.meta?.llamaswap?.aliases ?? []).filter((a): a is string => typeof a === 'string');
+      const aliases = [...(ok.data.meta?.llamaswap?.aliases ?? []), ...(ok.data.aliases ?? [])]
+        .filter((a, i, all): a is string => typeof a === 'string' && a !== ok.data.id && all.indexOf(a) === i);
       models.push({ id: ok.data.id, aliases });
     }
     return models;
@@ -255,9 +280,11 @@ export class LlamaSwapClient implements ChatBackend {
 
   /**
    * Loads a model the way llama-swap's UI does (`GET /upstream/<model>/`); resolves once it answered.
-   * In llama-server's router mode, `POST /models/load` (it returns at once; `/models` says `loading`).
+   * In llama-server's router mode, `POST /models/load` (it returns at once; `/models` says `loading`);
+   * a single-model llama-server has nothing to load.
    */
   async preload(model: string, signal?: AbortSignal): Promise<void> {
+    if (this.flavor === 'single') return; // its one model is always loaded
     if (this.flavor === 'router') return this.routerAction('load', model, signal);
     const exchange: Exchange = {
       method: 'GET', path: `upstream/${encodeURIComponent(model)}/`, subject: `Preloading ${model}`, model, signal,
@@ -273,6 +300,7 @@ export class LlamaSwapClient implements ChatBackend {
 
   /** Unloads one model. llama-swap answers 200 for a known model that is not running; 404 only for an unknown one. */
   async unload(model: string, signal?: AbortSignal): Promise<void> {
+    if (this.flavor === 'single') throw this.errors.singleModel(model);
     if (this.flavor === 'router') return this.routerAction('unload', model, signal);
     const res = await this.small({ method: 'POST', path: `api/models/unload/${encodeURIComponent(model)}`, subject: `Unloading ${model}`, model, signal });
     if (res.status === 404) throw this.errors.unknownModel(model, res.text);

@@ -55,6 +55,7 @@ export class ChatStreamReader {
   private phase: LoadingPhase = 'none';
   private loadingLine = '';
   private loadEndedAt?: number;
+  private firstTokenAt?: number;
   private swapError?: string;
   private rawText?: string;
   private readonly parser: EventSourceParser;
@@ -93,6 +94,7 @@ export class ChatStreamReader {
     if (input !== undefined) result.inputTokens = input;
     if (output !== undefined) result.outputTokens = output;
     if (this.timings?.evaluated !== undefined) result.promptEval = { evaluated: this.timings.evaluated, cached: this.timings.cached ?? 0 };
+    if (this.firstTokenAt !== undefined) result.firstTokenMs = Math.max(0, Math.round(this.firstTokenAt - this.options.startedAt));
     if (this.phase !== 'none') {
       const end = this.loadEndedAt ?? this.options.now();
       result.loadMs = Math.max(0, Math.round(end - this.options.startedAt));
@@ -162,6 +164,7 @@ export class ChatStreamReader {
 
   /** Answer and reasoning share the size cap: a model that thinks without end is cut like a long answer. */
   private count(piece: string): boolean {
+    this.firstTokenAt ??= this.options.now();
     this.answerBytes += Buffer.byteLength(piece, 'utf8');
     if (this.answerBytes <= this.options.maxAnswerBytes) return true;
     this.fail({ kind: 'too-large', reason: 'the answer is over the size cap' });

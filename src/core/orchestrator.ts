@@ -84,10 +84,13 @@ export function escalateByUser(c: Continuation, tiers: readonly Tier[], userFeed
 }
 
 /**
- * Where a tier's warmth comes from. It must not cost the run time: return the editor's cached
- * state, or a promise (read concurrently with the request; awaited only once the tier is done).
+ * Where a tier's warmth comes from: the server's state read when the tier starts, concurrently with its request
+ * (never delaying it), so that it describes this tier's own request even after an earlier tier swapped models.
  */
 export type WarmthSource = (model: string) => WarmState | Promise<WarmState>;
+
+/** How long a tier's warmth read may still take once the tier is done, before the attempt says `unknown`. */
+const WARMTH_GRACE_MS = 250;
 
 export interface RunOptions {
   tiers: readonly Tier[];
@@ -99,6 +102,8 @@ export interface RunOptions {
   maxTokens: number;
   prices?: PriceTable;
   warmth?: WarmthSource;
+  /** The last known warmth, for the tier-start event's progress text only (it may be stale). */
+  warmthHint?: (model: string) => WarmState;
   signal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
   now?: () => number;
@@ -121,9 +126,16 @@ function sum(a: number | undefined, b: number | undefined): number | undefined {
   return a === undefined && b === undefined ? undefined : (a ?? 0) + (b ?? 0);
 }
 
-/** Resolves a warmth promise only if it has already settled, so it never delays the run. */
-async function settledOr<T>(value: T | Promise<T>, fallback: T): Promise<T> {
-  return Promise.race([Promise.resolve(value), new Promise<T>((r) => setImmediate(() => r(fallback)))]);
+/** A warmth read, waited for at most `graceMs` more once the tier is done. */
+async function within<T>(value: T | Promise<T>, graceMs: number, fallback: T): Promise<T> {
+  if (!(value instanceof Promise)) return value;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<T>((r) => (timer = setTimeout(() => r(fallback), graceMs)));
+  try {
+    return await Promise.race([value, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Walks the chain: local tiers first, each answer verified, escalating with feedback. */
@@ -148,15 +160,19 @@ export async function runChain(options: RunOptions): Promise<RunResult> {
       continue;
     }
     const started = now();
-    const warmRead = tier.kind === 'local' && options.warmth ? options.warmth(tier.model) : 'unknown';
-    const warmNow = typeof warmRead === 'string' ? warmRead : 'unknown';
+    const local = tier.kind === 'local';
+    const warmRead = local && options.warmth ? options.warmth(tier.model) : 'unknown';
+    const warmNow = typeof warmRead === 'string' ? warmRead : local && options.warmthHint ? options.warmthHint(tier.model) : 'unknown';
     emit({ type: 'tier-start', tierIndex, tierCount: options.tiers.length, tier, warm: warmNow });
 
     const base = { tierIndex, model: tier.model, label: tier.label, tier: tier.kind, backend: tier.backend };
-    const finish = async (fields: Omit<Attempt, keyof typeof base | 'durationMs' | 'warm'>, loadMs?: number) => {
-      let warm = await settledOr(warmRead, 'unknown' as WarmState);
+    const finish = async (fields: Omit<Attempt, keyof typeof base | 'durationMs' | 'warm'>, loadMs?: number, firstTokenMs?: number) => {
+      const durationMs = Math.round(now() - started);
+      let warm = await within(warmRead, WARMTH_GRACE_MS, 'unknown' as WarmState);
       if (loadMs !== undefined && (warm === 'ready' || warm === 'unknown')) warm = 'cold';
-      const attempt: Attempt = { ...base, durationMs: Math.round(now() - started), warm, ...(loadMs !== undefined && { loadMs }), ...fields };
+      // No loading messages (the router never sends them): a load seen at the start lasted until the first token.
+      if (loadMs === undefined && (warm === 'cold' || warm === 'starting') && firstTokenMs !== undefined) loadMs = firstTokenMs;
+      const attempt: Attempt = { ...base, durationMs, warm, ...(loadMs !== undefined && { loadMs }), ...fields };
       attempts.push(attempt);
       emit({ type: 'attempt', attempt });
       return attempt;
@@ -219,15 +235,15 @@ export async function runChain(options: RunOptions): Promise<RunResult> {
         if (!options.verifierModel) spent = { inputTokens: sum(spent.inputTokens, v.inputTokens), outputTokens: sum(spent.outputTokens, v.outputTokens) };
       } catch (err) {
         if (!isCancel(err, signal)) throw err;
-        await finish({ verdict: 'error', feedback: 'cancelled while verifying', ...spent, costUsd: price(spent.inputTokens, spent.outputTokens) }, answer.loadMs);
+        await finish({ verdict: 'error', feedback: 'cancelled while verifying', ...spent, costUsd: price(spent.inputTokens, spent.outputTokens) }, answer.loadMs, answer.firstTokenMs);
         return cancelled();
       }
     }
     if (signal.aborted) {
-      await finish({ verdict: 'error', feedback: 'cancelled', ...spent, costUsd: price(spent.inputTokens, spent.outputTokens) }, answer.loadMs);
+      await finish({ verdict: 'error', feedback: 'cancelled', ...spent, costUsd: price(spent.inputTokens, spent.outputTokens) }, answer.loadMs, answer.firstTokenMs);
       return cancelled();
     }
-    await finish({ verdict, ...(feedback && { feedback }), ...(judgeDetail && { detail: judgeDetail }), ...(judgePrompt && { judgePrompt }), ...spent, costUsd: price(spent.inputTokens, spent.outputTokens) }, answer.loadMs);
+    await finish({ verdict, ...(feedback && { feedback }), ...(judgeDetail && { detail: judgeDetail }), ...(judgePrompt && { judgePrompt }), ...spent, costUsd: price(spent.inputTokens, spent.outputTokens) }, answer.loadMs, answer.firstTokenMs);
 
     if (verdict === 'accept') {
       const code = rawCode ?? answer.text;

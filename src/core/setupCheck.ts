@@ -6,6 +6,8 @@ import { BackendError } from './types';
 export interface SetupCheckClient {
   version(signal?: AbortSignal): Promise<string | undefined>;
   models(signal?: AbortSignal): Promise<{ id: string; aliases: string[] }[]>;
+  /** Which kind of server answers (llama-swap, llama-server router, llama-server (single model)). */
+  status?(signal?: AbortSignal): Promise<{ kind: string }>;
 }
 
 export interface SetupCheckInput {
@@ -60,9 +62,10 @@ export async function runSetupChecks(input: SetupCheckInput): Promise<SetupCheck
 
 async function llamaSwapLines(input: SetupCheckInput, localModels: string[], localVerifier: string | undefined): Promise<SetupCheckLine[]> {
   const timeoutMs = input.timeoutMs ?? 5000;
-  const [models, version] = await Promise.allSettled([
+  const [models, version, status] = await Promise.allSettled([
     input.client.models(AbortSignal.timeout(timeoutMs)),
     input.client.version(AbortSignal.timeout(timeoutMs)),
+    input.client.status?.(AbortSignal.timeout(timeoutMs)),
   ]);
   if (models.status === 'rejected') {
     const err: unknown = models.reason;
@@ -73,7 +76,14 @@ async function llamaSwapLines(input: SetupCheckInput, localModels: string[], loc
       : { ok: false, text: `llama-swap at ${input.serverUrl} did not list its models (${noStop(err.message)})`, fix: `check that ${URL_SETTING} points to llama-swap` }];
   }
   const v = version.status === 'fulfilled' ? version.value : undefined;
-  const lines: SetupCheckLine[] = [{ ok: true, text: `llama-swap${v ? ` ${v}` : ''} at ${input.serverUrl}` }];
+  const kind = (status.status === 'fulfilled' && status.value?.kind) || 'llama-swap';
+  const lines: SetupCheckLine[] = [{ ok: true, text: `${kind}${v && kind === 'llama-swap' ? ` ${v}` : ''} at ${input.serverUrl}` }];
+  if (kind === 'llama-server (single model)') {
+    // It answers whatever model a request names, with the one model it has loaded.
+    const served = models.value.map((m) => m.id).join(', ') || 'its model';
+    for (const model of localModels) lines.push({ ok: true, text: `${model} is answered by the server's single model (${served})` });
+    return lines;
+  }
 
   // /running reports configured ids only, but a request by alias works, so aliases count as known.
   const known = new Map<string, string>();
@@ -84,9 +94,9 @@ async function llamaSwapLines(input: SetupCheckInput, localModels: string[], loc
   const describe = (name: string, setting: string, role: string): SetupCheckLine => {
     const id = known.get(name);
     if (id === undefined) {
-      return { ok: false, text: `${role}${name} is not configured in llama-swap`, fix: `add it to llama-swap's config or fix ${setting}` };
+      return { ok: false, text: `${role}${name} is not configured in ${kind}`, fix: `add it to ${kind === 'llama-swap' ? "llama-swap's config" : 'the models llama-server serves'} or fix ${setting}` };
     }
-    return { ok: true, text: `${role}${name} is configured in llama-swap${id !== name ? ` (alias of ${id})` : ''}` };
+    return { ok: true, text: `${role}${name} is configured in ${kind}${id !== name ? ` (alias of ${id})` : ''}` };
   };
   for (const model of localModels) lines.push(describe(model, 'hyperguild.chain', ''));
   if (localVerifier && !localModels.includes(localVerifier)) lines.push(describe(localVerifier, 'hyperguild.verifierModel', 'verifier '));

@@ -47,6 +47,8 @@ export interface ChatResult {
   outputTokens?: number;
   /** Set when the server reported a cold load while we waited (loading-state chunks): how long it took. */
   loadMs?: number;
+  /** From the request to the first token of the answer (or of its reasoning), when the backend measured it. */
+  firstTokenMs?: number;
   /** llama-server's `timings`: prompt tokens evaluated afresh (`prompt_n`) and reused from its cache (`cache_n`). */
   promptEval?: { evaluated: number; cached: number };
 }

@@ -8,7 +8,15 @@ export interface ServerWarmState {
   models: { id: string; state: 'ready' | 'starting' | 'stopping' }[];
 }
 
-export type FetchRunning = (signal: AbortSignal) => Promise<RunningModel[]>;
+/**
+ * What a poll reads. `answersAnyModel`: the server serves one model whatever a request names (a single-model
+ * llama-server), so every chain model is as warm as that one.
+ */
+export interface PolledModels {
+  models: RunningModel[];
+  answersAnyModel?: boolean;
+}
+export type FetchRunning = (signal: AbortSignal) => Promise<RunningModel[] | PolledModels>;
 /** Configured ids and their aliases (`/v1/models`), so a chain may name a model by an alias. */
 export type FetchAliases = (signal: AbortSignal) => Promise<{ id: string; aliases: string[] }[]>;
 
@@ -52,6 +60,12 @@ function bounded<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
+/** Sorted: the server's order is not stable, and a reordering is not a change. */
+function toState(polled: PolledModels): ServerWarmState {
+  const models = polled.models.map((m) => ({ id: m.model, state: m.state })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { server: 'online', models };
+}
+
 export class WarmTracker {
   private fetchRunning: FetchRunning;
   private fetchAliases: FetchAliases | undefined;
@@ -62,6 +76,7 @@ export class WarmTracker {
   private readonly clock: Clock;
 
   private current: ServerWarmState = UNKNOWN;
+  private answersAnyModel = false;
   private aliasToId = new Map<string, string>();
   private aliasesKnown = false;
   private active = false;
@@ -116,6 +131,7 @@ export class WarmTracker {
     this.fetchAliases = fetchAliases;
     this.aliasToId = new Map();
     this.aliasesKnown = false;
+    this.answersAnyModel = false;
     this.backoffMs = 0;
     this.lastEndedAt = -Infinity;
     this.lastSuccessAt = -Infinity;
@@ -140,22 +156,40 @@ export class WarmTracker {
     return this.aliasToId.get(model) ?? model;
   }
 
-  /** llama-swap's state of a model named by id or alias; undefined when it is not loaded (or unknown). */
+  /** The server's state of a model named by id or alias; undefined when it is not loaded (or unknown). */
   stateOf(model: string): 'ready' | 'starting' | 'stopping' | undefined {
+    if (this.answersAnyModel && this.current.server === 'online') return this.current.models.length ? 'ready' : undefined;
     const id = this.idOf(model);
     return this.current.models.find((m) => m.id === id)?.state;
   }
 
-  /**
-   * For the engine (WarmthSource): the cached answer when fresh (a success within about two intervals),
-   * else a promise of a concurrent refresh, which the engine reads only once it has settled.
-   */
-  warmthOf(model: string): WarmState | Promise<WarmState> {
+  /** The cached state, for progress text only: it may predate an earlier tier's swap. */
+  cachedWarmth(model: string): WarmState {
     // The slack absorbs timer jitter at the small intervals tests use.
-    if (this.current.server === 'online' && this.clock.now() - this.lastSuccessAt <= 2 * this.intervalMs + FRESH_SLACK_MS) {
+    const fresh = this.current.server === 'online' && this.clock.now() - this.lastSuccessAt <= 2 * this.intervalMs + FRESH_SLACK_MS;
+    return fresh ? this.warmthNow(model) : 'unknown';
+  }
+
+  /**
+   * For the engine (WarmthSource): the server's state read now, by a request of its own (never one that
+   * started before the call, which may predate an earlier tier's swap). Never rejects: unknown on failure.
+   */
+  async readWarmth(model: string): Promise<WarmState> {
+    if (this.disposed) return 'unknown';
+    const generation = this.generation;
+    const abort = new AbortController();
+    const timeout = this.clock.setTimeout(() => abort.abort(new Error('timed out')), this.requestTimeoutMs);
+    try {
+      const polled = await bounded(this.fetchRunning(abort.signal), abort.signal);
+      if (!this.aliasesKnown && this.fetchAliases) await this.loadAliases(this.fetchAliases, abort.signal);
+      if (generation !== this.generation) return 'unknown';
+      this.accept(polled);
       return this.warmthNow(model);
+    } catch {
+      return 'unknown';
+    } finally {
+      this.clock.clearTimeout(timeout);
     }
-    return this.refresh().then((s) => (s.server === 'online' ? this.warmthNow(model) : 'unknown'));
   }
 
   dispose(): void {
@@ -180,12 +214,12 @@ export class WarmTracker {
     this.inFlightAbort = abort;
     const timeout = this.clock.setTimeout(() => abort.abort(new Error('timed out')), this.requestTimeoutMs);
     let next: ServerWarmState;
+    let polled: PolledModels | undefined;
     try {
-      const running = await bounded(this.fetchRunning(abort.signal), abort.signal);
+      const read = await bounded(this.fetchRunning(abort.signal), abort.signal);
       if (!this.aliasesKnown && this.fetchAliases) await this.loadAliases(this.fetchAliases, abort.signal);
-      // Sorted: the server's order is not stable, and a reordering is not a change.
-      const models = running.map((m) => ({ id: m.model, state: m.state })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      next = { server: 'online', models };
+      polled = Array.isArray(read) ? { models: read } : read;
+      next = toState(polled);
     } catch {
       next = { server: 'offline', models: [] };
     } finally {
@@ -197,6 +231,7 @@ export class WarmTracker {
     if (next.server === 'online') {
       this.lastSuccessAt = this.clock.now();
       this.backoffMs = 0;
+      this.answersAnyModel = polled?.answersAnyModel === true;
     } else {
       this.backoffMs = this.backoffMs ? Math.min(this.backoffMs * 2, this.backoffMaxMs) : this.backoffMinMs;
     }
@@ -204,6 +239,14 @@ export class WarmTracker {
     this.update(next);
     if (this.active) this.scheduleNext();
     return next;
+  }
+
+  /** A read outside the polling loop (readWarmth): the newest state, for the status bar too. */
+  private accept(read: RunningModel[] | PolledModels): void {
+    const polled = Array.isArray(read) ? { models: read } : read;
+    this.lastSuccessAt = this.clock.now();
+    this.answersAnyModel = polled.answersAnyModel === true;
+    this.update(toState(polled));
   }
 
   /** Aliases are optional knowledge: failing to read them must not mark the server offline. */

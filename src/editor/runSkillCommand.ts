@@ -5,6 +5,7 @@ import { attemptLine, failedReport, judgePromptLine, outcomeLine, runHeader, tie
 import type { Skill } from '../core/skills';
 import { backendFor, type Tier } from '../core/chain';
 import type { WarmthSource } from '../core/orchestrator';
+import type { WarmState } from '../core/types';
 import { readSettings, type Settings } from './settings';
 import { resolveTarget, surroundings } from './selection';
 import { showError, showWarning } from './notify';
@@ -25,6 +26,8 @@ export interface RunSkillDeps {
   engine: EngineHost;
   runs: RunRegistry;
   warmth: WarmthSource;
+  /** The status bar's last known warmth, for the progress text until the tier's own read is in. */
+  warmthHint?: (model: string) => WarmState;
   /** Asks llama-swap to load the model when it is cold (preload on command start). */
   preloadIfCold: (settings: Settings, model: string) => void;
 }
@@ -194,6 +197,7 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume): Pr
             verifierModel: settings.verifierModel,
             prices: settings.prices,
             warmth: deps.warmth,
+            ...(deps.warmthHint && { warmthHint: deps.warmthHint }),
             ...(resume && { resume }),
             onEvent: (e) => {
               text.onEvent(e);

@@ -6,7 +6,7 @@ import type { WarmTracker } from '../core/warmTracker';
 import { showError } from './notify';
 
 export interface WarmMenuDeps {
-  client: Pick<LlamaSwapClient, 'preload' | 'unload'>;
+  client: Pick<LlamaSwapClient, 'preload' | 'unload' | 'kind'>;
   tracker: WarmTracker;
   localModels: string[];
   log: vscode.LogOutputChannel;
@@ -62,7 +62,8 @@ function items(deps: WarmMenuDeps): MenuItem[] {
     const detail = state.server === 'offline' ? 'llama-swap offline' : current === 'starting' ? 'loading' : current ?? 'cold';
     result.push({ label: `$(flame) Preload ${model}`, description: detail, run: () => preload(deps, model) });
   }
-  for (const m of state.models) {
+  // A single-model llama-server cannot unload its one model.
+  for (const m of deps.client.kind === 'llama-server (single model)' ? [] : state.models) {
     result.push({ label: `$(debug-stop) Unload ${m.id}`, description: m.state, run: () => unload(deps, m.id) });
   }
   result.push({ label: '', kind: vscode.QuickPickItemKind.Separator });

@@ -13,14 +13,17 @@ import { FakeLlamaSwap } from '../fakes/fakeLlamaSwap';
 const FIXTURES = resolve(__dirname, '../../../test/fixtures/llama-server');
 const NOT_FOUND = '{"error":{"message":"File Not Found","type":"not_found_error","code":404}}';
 
-/** Serves a captured /models body and llama-server's 404 for everything else. */
-async function replayModels(file: string): Promise<{ url: string; close: () => Promise<void> }> {
+/** Serves a captured /models body (or a given one) and llama-server's 404 for everything else; records paths. */
+async function replayModels(file: string, body?: string): Promise<{ url: string; close: () => Promise<void>; paths: string[] }> {
+  const paths: string[] = [];
   const server = http.createServer((req, res) => {
-    const body = req.url === '/models' ? readFileSync(resolve(FIXTURES, file)) : NOT_FOUND;
-    res.writeHead(req.url === '/models' ? 200 : 404, { 'Content-Type': 'application/json; charset=utf-8' }).end(body);
+    paths.push(`${req.method} ${req.url}`);
+    const models = req.url === '/models' || req.url === '/v1/models';
+    const text = models ? (body ?? readFileSync(resolve(FIXTURES, file), 'utf8')) : NOT_FOUND;
+    res.writeHead(models ? 200 : 404, { 'Content-Type': 'application/json; charset=utf-8' }).end(text);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((r) => server.close(() => r())) };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((r) => server.close(() => r())), paths };
 }
 
 describe('llama-server router mode', function () {
@@ -31,6 +34,19 @@ describe('llama-server router mode', function () {
     const client = new LlamaSwapClient({ baseUrl: server.url });
     try {
       assert.deepEqual(await client.running(), [{ model: 'tiny-llama-phi3vocab', state: 'ready' }]);
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+
+  it('a sleeping router model (--sleep-idle-seconds) is not warm', async () => {
+    const captured = JSON.parse(readFileSync(resolve(FIXTURES, 'router/models_after_load_A.body'), 'utf8')) as { data: { status: { value: string } }[] };
+    for (const m of captured.data) if (m.status.value === 'loaded') m.status.value = 'sleeping';
+    const server = await replayModels('', JSON.stringify(captured));
+    const client = new LlamaSwapClient({ baseUrl: server.url });
+    try {
+      assert.deepEqual(await client.status(), { kind: 'llama-server router', models: [] });
     } finally {
       await client.close();
       await server.close();
@@ -69,6 +85,31 @@ describe('llama-server router mode', function () {
       tracker.dispose();
       await client.close();
       await fake.close();
+    }
+  });
+
+  it('a single-model llama-server (the real /models capture, no status): its model is ready, whatever name a chain uses', async () => {
+    const server = await replayModels('single-A/models.body');
+    const client = new LlamaSwapClient({ baseUrl: server.url });
+    const tracker = new WarmTracker({
+      intervalMs: 60_000,
+      fetchRunning: async (signal) => {
+        const status = await client.status(signal);
+        return { models: status.models, answersAnyModel: status.kind === 'llama-server (single model)' };
+      },
+    });
+    try {
+      assert.deepEqual(await client.status(), { kind: 'llama-server (single model)', models: [{ model: 'models/tiny-llama-phi3vocab.gguf', state: 'ready' }] });
+      assert.equal(client.kind, 'llama-server (single model)');
+      assert.equal(await tracker.readWarmth('qwen2.5-coder-7b'), 'ready', 'the one model answers whatever a request names');
+      assert.equal(tracker.stateOf('anything'), 'ready');
+      await client.preload('qwen2.5-coder-7b');
+      assert.ok(!server.paths.some((p) => p.startsWith('POST')), 'never preloaded: that server answers POST /models/load with 404');
+      await assert.rejects(client.unload('qwen2.5-coder-7b'), (err: unknown) => err instanceof BackendError && /serves one model, always loaded/.test(err.message));
+    } finally {
+      tracker.dispose();
+      await client.close();
+      await server.close();
     }
   });
 

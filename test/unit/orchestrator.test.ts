@@ -166,7 +166,7 @@ describe('orchestrator', () => {
     assert.equal(r.attempts[0].warm, 'cold', 'a reported load means the model was cold');
   });
 
-  it('takes warmth from the cached state without waiting, and a concurrent read only once settled', async () => {
+  it('a warmth read never delays the request, and one that never settles costs the attempt record at most a short grace', async () => {
     const { local, events, run } = setup(tiers('a', 'b'), {
       warmth: (m) => (m === 'a' ? 'ready' : new Promise(() => undefined)),
     });

@@ -1,5 +1,9 @@
 // Check Setup against the fake llama-swap on 127.0.0.1 through the real client.
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
 import { LlamaSwapClient } from '../../src/backends/llamaSwap';
 import { parseChain, type Tier } from '../../src/core/chain';
 import { formatCheckLine, runSetupChecks, type SetupCheckInput } from '../../src/core/setupCheck';
@@ -87,5 +91,44 @@ describe('runSetupChecks', function () {
 
     const withVerifier = await check({ tiers: tiers('qwen-32b'), verifierModel: 'judge-3b' });
     assert.ok(withVerifier.includes("✗ verifier judge-3b is not configured in llama-swap — add it to llama-swap's config or fix hyperguild.verifierModel"), withVerifier.join('\n'));
+  });
+});
+
+describe('runSetupChecks: which kind of server answered', function () {
+  this.timeout(5000);
+
+  it('llama-server in router mode is named as such', async () => {
+    const fake = await FakeLlamaSwap.start({ flavor: 'router', models: [{ id: 'coder' }] });
+    const client = new LlamaSwapClient({ baseUrl: fake.url });
+    try {
+      const lines = (await runSetupChecks({ client, serverUrl: fake.url, tiers: tiers('coder'), hasAnthropicKey: true, settingsProblems: [] })).map(formatCheckLine);
+      assert.deepEqual(lines.slice(0, 2), [`✓ llama-server router at ${fake.url}`, '✓ coder is configured in llama-server router']);
+    } finally {
+      await client.close();
+      await fake.close();
+    }
+  });
+
+  it('a single-model llama-server (the real /models capture) answers every chain model with its one model', async () => {
+    const body = readFileSync(resolve(__dirname, '../../../test/fixtures/llama-server/single-A/models.body'), 'utf8');
+    const server = http.createServer((req, res) => {
+      const ok = req.url === '/models' || req.url === '/v1/models';
+      res.writeHead(ok ? 200 : 404, { 'Content-Type': 'application/json; charset=utf-8' }).end(ok ? body : '{"error":{"message":"File Not Found","type":"not_found_error","code":404}}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const client = new LlamaSwapClient({ baseUrl: url });
+    try {
+      const lines = (await runSetupChecks({ client, serverUrl: url, tiers: tiers('qwen-7b', 'qwen-32b'), hasAnthropicKey: true, settingsProblems: [] })).map(formatCheckLine);
+      assert.deepEqual(lines, [
+        `✓ llama-server (single model) at ${url}`,
+        '✓ qwen-7b is answered by the server\'s single model (models/tiny-llama-phi3vocab.gguf)',
+        '✓ qwen-32b is answered by the server\'s single model (models/tiny-llama-phi3vocab.gguf)',
+        '✓ settings are valid',
+      ]);
+    } finally {
+      await client.close();
+      await new Promise((r) => server.close(r));
+    }
   });
 });

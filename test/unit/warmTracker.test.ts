@@ -229,27 +229,45 @@ describe('WarmTracker', function () {
     assert.deepEqual(seen, ['online qwen-7b:ready', 'online qwen-32b:starting', 'online qwen-32b:ready', 'offline', 'online qwen-32b:ready']);
   });
 
-  it('warmthOf answers from a fresh cache at once, and otherwise with a promise of a refresh', async () => {
+  it('readWarmth asks the server now, with a request of its own; cachedWarmth answers from a fresh cache only', async () => {
     const tracker = track({ intervalMs: 40 });
-    const first = tracker.warmthOf('qwen-7b');
-    assert.ok(first instanceof Promise, 'no cached state yet: a promise');
-    assert.equal(await first, 'ready');
-    assert.equal(tracker.warmthOf('qwen-7b'), 'ready');
-    assert.equal(tracker.warmthOf('coder'), 'ready', 'an alias of the loaded model');
-    assert.equal(tracker.warmthOf('qwen-32b'), 'cold');
-    assert.equal(fake.count('/running'), 1, 'fresh answers cost no request');
+    assert.equal(tracker.cachedWarmth('qwen-7b'), 'unknown', 'nothing read yet');
+    assert.equal(await tracker.readWarmth('qwen-7b'), 'ready');
+    assert.equal(await tracker.readWarmth('coder'), 'ready', 'an alias of the loaded model');
+    assert.equal(await tracker.readWarmth('qwen-32b'), 'cold');
+    assert.equal(fake.count('/running'), 3, 'every read is a request: a cached answer may predate a swap');
+    assert.equal(tracker.cachedWarmth('qwen-7b'), 'ready', 'the read also refreshed the cache the status bar shows');
 
     await sleep(200); // older than two intervals, and nothing polls (inactive)
-    const stale = tracker.warmthOf('qwen-32b');
-    assert.ok(stale instanceof Promise, 'stale state: a promise');
-    assert.equal(await stale, 'cold');
-    assert.equal(fake.count('/running'), 2);
+    assert.equal(tracker.cachedWarmth('qwen-7b'), 'unknown', 'stale is unknown');
 
     await fake.goOffline();
-    await sleep(200);
-    const offline = tracker.warmthOf('qwen-7b');
-    assert.ok(offline instanceof Promise);
-    assert.equal(await offline, 'unknown');
+    assert.equal(await tracker.readWarmth('qwen-7b'), 'unknown', 'an unreachable server: unknown, never a rejection');
+  });
+
+  it('a read started during a poll does not join it: it sees a swap that happened after the poll began', async () => {
+    const slow = await FakeLlamaSwap.start({ models: [{ id: 'a' }, { id: 'b', loadMs: 50 }], loaded: 'a' });
+    const slowClient = new LlamaSwapClient({ baseUrl: slow.url });
+    extra.push(slowClient, slow);
+    let holdFirst = true;
+    const tracker = new WarmTracker({
+      intervalMs: 60_000,
+      fetchRunning: async (signal) => {
+        if (holdFirst) {
+          holdFirst = false;
+          const stale = await slowClient.running(signal);
+          await sleep(150); // the poll's answer arrives late, after the swap below
+          return stale;
+        }
+        return slowClient.running(signal);
+      },
+    });
+    trackers.push(tracker);
+    const poll = tracker.refresh();
+    await sleep(20);
+    await slowClient.preload('b'); // b evicts a
+    assert.equal(await tracker.readWarmth('a'), 'cold');
+    await poll;
   });
 
   it('setSource resets to unknown and asks the new server at once', async () => {
