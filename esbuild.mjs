@@ -1,6 +1,7 @@
 // Bundles the extension. The Anthropic SDK and undici go into files of their own, required only
 // on first use (a cloud tier; the first HTTP request), so activation never parses them.
 import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -33,6 +34,15 @@ const builds = [
   { ...common, entryPoints: ['src/backends/anthropicSdkEntry.ts'], outfile: 'dist/anthropic-sdk.js' },
   { ...common, entryPoints: ['src/backends/undiciEntry.ts'], outfile: 'dist/undici.js' },
 ];
+
+// The syntax gate's Tree-sitter runtime and exactly the grammars src/syntax/grammars.json maps, loaded at run time.
+const GRAMMARS = [...new Set(Object.values(JSON.parse(readFileSync('src/syntax/grammars.json', 'utf8'))))];
+const WASM_SOURCE = 'node_modules/@vscode/tree-sitter-wasm/wasm';
+rmSync('dist/tree-sitter', { recursive: true, force: true });
+mkdirSync('dist/tree-sitter', { recursive: true });
+for (const file of ['tree-sitter.js', 'tree-sitter.wasm', ...GRAMMARS.map((g) => `tree-sitter-${g}.wasm`)]) {
+  copyFileSync(`${WASM_SOURCE}/${file}`, `dist/tree-sitter/${file}`);
+}
 
 if (watch) {
   for (const options of builds) {

@@ -1,4 +1,6 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { SyntaxChecker } from './syntax/syntaxGate';
 import { WarmTracker, type ServerWarmState } from './core/warmTracker';
 import { preloadIfCold as preloadModelIfCold } from './core/preload';
 import type { RunReport } from './core/report';
@@ -63,7 +65,9 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
   const preloadIfCold = (run: Settings, model: string) =>
     void preloadModelIfCold({ tracker, preload: (m) => engine.llamaSwap(run).preload(m), log }, model);
 
-  const runDeps: RunSkillDeps = { log, proposals, engine, runs, warmth: (m) => tracker.readWarmth(m), warmthHint: (m) => tracker.cachedWarmth(m), preloadIfCold };
+  // Grammars load on the first run in each language, from the files the package ships (see esbuild.mjs).
+  const syntax = new SyntaxChecker(path.join(context.extensionPath, 'dist', 'tree-sitter'));
+  const runDeps: RunSkillDeps = { log, proposals, engine, runs, syntax, warmth: (m) => tracker.readWarmth(m), warmthHint: (m) => tracker.cachedWarmth(m), preloadIfCold };
   const runSkill = (args?: RunSkillArgs) => runSkillCommand(runDeps, args);
 
   // The same problems are not announced again on every later settings change (only when they change).

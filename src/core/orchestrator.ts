@@ -21,6 +21,8 @@ export interface Attempt {
   feedback?: string;
   /** Set when the user, not a check, gave this verdict (Escalate on a proposal). */
   by?: 'user';
+  /** For the log only: what the syntax gate checked, or why it was skipped. */
+  syntaxNote?: string;
   /** For the log only (a server's error body, a cause chain); never in the run report. */
   detail?: string;
   /** The judge's prompt as llama-server counted it: evaluated afresh, and reused from its cache. */
@@ -97,6 +99,11 @@ export interface RunOptions {
   skill: Skill;
   task: Task;
   backends: Readonly<Record<BackendId, ChatBackend>>;
+  /**
+   * The syntax gate: the proposal (fitted to the selection) spliced into the document must not add parse
+   * errors. Asked after the cheap gates and before any judge; a problem is escalate, with it as the feedback.
+   */
+  syntaxCheck?: (proposal: string) => Promise<{ problem?: string; note: string }>;
   /** Empty: each tier's own model judges its own answer. */
   verifierModel?: string;
   maxTokens: number;
@@ -209,7 +216,13 @@ export async function runChain(options: RunOptions): Promise<RunResult> {
 
     const rawCode = options.skill.expectsCode ? extractCode(answer.text) : answer.text.trim();
     const tokens = { inputTokens: answer.inputTokens, outputTokens: answer.outputTokens };
-    const gated = gate(answer, rawCode, options.skill, options.task, tier.verify);
+    let gated = gate(answer, rawCode, options.skill, options.task, tier.verify);
+    let syntaxNote: string | undefined;
+    if (!gated && rawCode !== undefined && options.skill.expectsCode && options.syntaxCheck) {
+      const syntax = await checkSyntax(options.syntaxCheck, fitToSelection(rawCode, options.task.selection));
+      gated = syntax.problem;
+      syntaxNote = syntax.note;
+    }
     let verdict: 'accept' | 'escalate' = gated ? 'escalate' : 'accept';
     let feedback = gated;
     let spent = { ...tokens };
@@ -243,7 +256,7 @@ export async function runChain(options: RunOptions): Promise<RunResult> {
       await finish({ verdict: 'error', feedback: 'cancelled', ...spent, costUsd: price(spent.inputTokens, spent.outputTokens) }, answer.loadMs, answer.firstTokenMs);
       return cancelled();
     }
-    await finish({ verdict, ...(feedback && { feedback }), ...(judgeDetail && { detail: judgeDetail }), ...(judgePrompt && { judgePrompt }), ...spent, costUsd: price(spent.inputTokens, spent.outputTokens) }, answer.loadMs, answer.firstTokenMs);
+    await finish({ verdict, ...(feedback && { feedback }), ...(syntaxNote && { syntaxNote }), ...(judgeDetail && { detail: judgeDetail }), ...(judgePrompt && { judgePrompt }), ...spent, costUsd: price(spent.inputTokens, spent.outputTokens) }, answer.loadMs, answer.firstTokenMs);
 
     if (verdict === 'accept') {
       const code = rawCode ?? answer.text;
@@ -270,6 +283,15 @@ export async function runChain(options: RunOptions): Promise<RunResult> {
     message: `No answer was accepted after ${attempts.length} attempt${attempts.length === 1 ? '' : 's'} (${reasons}).`,
     attempts,
   };
+}
+
+/** The gate is a check, not a dependency: a failure of its own skips it (said in the note), never the run. */
+async function checkSyntax(check: NonNullable<RunOptions['syntaxCheck']>, proposal: string): Promise<{ problem?: string; note: string }> {
+  try {
+    return await check(proposal);
+  } catch (err) {
+    return { note: `syntax gate skipped: ${err instanceof Error ? err.message : String(err)}` };
+  }
 }
 
 function skippedAttempt(tierIndex: number, tier: Tier, backend: ChatBackend): Attempt {

@@ -11,6 +11,7 @@ import { resolveTarget, surroundings } from './selection';
 import { showError, showWarning } from './notify';
 import type { Proposal, ProposalManager } from './proposals';
 import type { TextAnchor } from './anchor';
+import type { ProposalGate, SyntaxChecker } from '../syntax/syntaxGate';
 import type { EngineHost } from './engineHost';
 import type { RunRegistry } from './runRegistry';
 
@@ -28,6 +29,8 @@ export interface RunSkillDeps {
   warmth: WarmthSource;
   /** The status bar's last known warmth, for the progress text until the tier's own read is in. */
   warmthHint?: (model: string) => WarmState;
+  /** The syntax gate's grammars (absent: no gate). */
+  syntax?: SyntaxChecker;
   /** Asks llama-swap to load the model when it is cold (preload on command start). */
   preloadIfCold: (settings: Settings, model: string) => void;
 }
@@ -146,6 +149,8 @@ interface RunContext {
   document: vscode.TextDocument;
   anchor: TextAnchor;
   task: Task;
+  /** The syntax gate for this run's document as it was at run start (a new one per execution). */
+  syntaxGate?: () => ProposalGate;
 }
 
 async function runOnRange(
@@ -159,7 +164,11 @@ async function runOnRange(
     ...(choice.instruction && { instruction: choice.instruction }),
   };
   deps.log.info(runHeader(choice.skill.id, describeWhere(document, range), tiers) + (note ? ` (${note})` : ''));
-  return execute(deps, { settings, tiers, choice, document, anchor, task });
+  const text = document.getText();
+  const [start, end] = [document.offsetAt(range.start), document.offsetAt(range.end)];
+  const syntax = deps.syntax;
+  const syntaxGate = syntax && choice.skill.expectsCode ? () => syntax.prepare(document.languageId, text, start, end) : undefined;
+  return execute(deps, { settings, tiers, choice, document, anchor, task, ...(syntaxGate && { syntaxGate }) });
 }
 
 /**
@@ -184,6 +193,8 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume): Pr
   const { settings, tiers, choice, document, anchor, task } = ctx;
   const controller = deps.runs.start();
   const lease = deps.engine.lease(settings);
+  // Parsing the document starts now, while the first tier generates.
+  const gate = ctx.syntaxGate?.();
   try {
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Hyperguild: ${choice.skill.title}`, cancellable: true },
@@ -199,10 +210,12 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume): Pr
             warmth: deps.warmth,
             ...(deps.warmthHint && { warmthHint: deps.warmthHint }),
             ...(resume && { resume }),
+            ...(gate && { syntaxCheck: (proposal: string) => gate.check(proposal) }),
             onEvent: (e) => {
               text.onEvent(e);
               if (e.type === 'attempt') {
                 log.info(`  ${attemptLine(e.attempt, tiers.length)}`);
+                if (e.attempt.syntaxNote) log.info(`    ${e.attempt.syntaxNote}`);
                 if (e.attempt.detail) log.info(`    detail: ${e.attempt.detail}`);
                 if (e.attempt.judgePrompt) log.info(`    ${judgePromptLine(e.attempt.judgePrompt)}`);
               } else if (e.type === 'loading') log.debug(`  ${e.message}`);
@@ -238,6 +251,7 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume): Pr
     log.error(detail);
     return failWith(log, `Hyperguild could not finish "${choice.skill.title}" because of an internal error; the log has the detail.`);
   } finally {
+    gate?.dispose();
     lease.release();
     deps.runs.end(controller);
   }

@@ -209,3 +209,31 @@ describe('orchestrator: the user\'s escalate continues the run', () => {
     assert.equal(resume.attempts[0].feedback, 'User feedback: the user rejected this answer without saying why');
   });
 });
+
+describe('orchestrator: the syntax gate', () => {
+  it('an answer that does not parse is escalated before any judge, with the gate\'s sentence as feedback', async () => {
+    const checked: string[] = [];
+    const { local, run } = setup(tiers('a', 'b'), {
+      syntaxCheck: async (proposal) => {
+        checked.push(proposal);
+        return proposal.includes('oops') ? { problem: 'the proposal does not parse: line 1, missing "}"', note: 'syntax gate: typescript, 0.4 ms' } : { note: 'syntax gate: typescript, 0.3 ms' };
+      },
+    });
+    local.on('a', { answer: fence('oops {') }).on('b', { answer: fence('let x = 2;') }).on('judge:b', accept());
+    const r = await run();
+    assert.deepEqual(r.accepted, { model: 'b', tierIndex: 1 });
+    assert.equal(r.attempts[0].verdict, 'escalate');
+    assert.equal(r.attempts[0].feedback, 'the proposal does not parse: line 1, missing "}"');
+    assert.equal(local.calls.filter((c) => c.jsonSchema && c.model === 'a').length, 0, 'no judge for an answer that does not parse');
+    assert.equal(checked[0], '  oops {\n', 'the gate sees the proposal as it would be applied (fitted to the selection)');
+    assert.match(local.calls.find((c) => c.model === 'b')!.messages[1].content, /missing "}"/);
+  });
+
+  it('a gate that fails by itself is skipped, never the run', async () => {
+    const { local, run } = setup(tiers('a'), { syntaxCheck: () => Promise.reject(new Error('wasm exploded')) });
+    local.on('a', { answer: fence('let x = 2;') }).on('judge:a', accept());
+    const r = await run();
+    assert.equal(r.status, 'accepted');
+    assert.equal(r.attempts[0].syntaxNote, 'syntax gate skipped: wasm exploded');
+  });
+});
