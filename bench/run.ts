@@ -1,4 +1,5 @@
-// `npm run bench [-- --quick] [-- --only=1,3]`: the six benchmarks of issue 6, a table on stdout and, for
+// `npm run bench [-- --quick] [-- --only=1,3] [-- --server URL]`: the benchmarks (1–6 of issue 6, 7 the syntax gate, 8
+// the judge's prompt cache against a genuine llama-server at URL), a table on stdout and, for
 // a full run of all of them, bench/RESULTS.md. Benchmarks, not tests: a figure that misses its target is
 // reported, never a failure; the exit code is 1 only when a benchmark could not run or a run went wrong
 // (a run not completed, cross-talk between runs, a host start that failed).
@@ -13,6 +14,8 @@ import { pollingBench, type PollingResult } from './polling';
 import { kib, num, range, ratio, type Summary } from './stats';
 import { GENERATION, JUDGE } from './streams';
 import { startupBench, type StartupResult } from './startup';
+import { syntaxGateBench, type SyntaxGateResult } from './syntaxGate';
+import { judgeCacheBench, percent, type JudgeCacheResult } from './judgeCache';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -23,6 +26,7 @@ interface Plan {
   startup: { starts: number };
   polling: { scale: number; minutes: number };
   concurrency: { rounds: number; parallel: number; spreadMs: number };
+  syntax: { iterations: number };
 }
 
 const FULL: Plan = {
@@ -32,6 +36,7 @@ const FULL: Plan = {
   startup: { starts: 5 },
   polling: { scale: 30, minutes: 6 },
   concurrency: { rounds: 6, parallel: 20, spreadMs: 500 },
+  syntax: { iterations: 200 },
 };
 
 /** Proves every benchmark works, in about a minute; its figures are not the results. */
@@ -42,6 +47,7 @@ const QUICK: Plan = {
   startup: { starts: 1 },
   polling: { scale: 300, minutes: 3 },
   concurrency: { rounds: 1, parallel: 20, spreadMs: 500 },
+  syntax: { iterations: 10 },
 };
 
 const log = (line: string) => console.log(`[bench] ${line}`);
@@ -116,6 +122,24 @@ function engineRows(r: EngineResult, runs: number): Row[] {
     ours: ms(r.ttft), baseline: '', ratio: '', target: '≤ 5 ms', result: verdict(r.ttft.median <= 5),
   });
   return rows;
+}
+
+function syntaxRow(r: SyntaxGateResult): Row {
+  return {
+    n: '7', what: `Syntax gate per proposal on a ${r.lines}-line TypeScript file (incremental parse of the spliced document + error comparison; ${r.iterations} proposals, half unparsable); first use (runtime + grammar load + parse, in the background of the first tier): ${num(r.firstUseMs, 0)} ms`,
+    ours: ms(r.gate), baseline: `full parse of the spliced file: ${ms(r.fullParse)}`,
+    ratio: `${times(r.fullParse.median, r.gate.median)} less`, target: '≤ 10 ms', result: verdict(r.gate.median <= 10),
+  };
+}
+
+function judgeRow(r: JudgeCacheResult | undefined): Row {
+  const what = 'Judge prompt evaluated afresh by a genuine llama-server: the self-judge continuing the generation\'s conversation vs the old judge with a prompt of its own, each right after its own generation, interleaved';
+  if (!r) return { n: '8', what, ours: 'skipped: needs a genuine llama-server (`npm run bench -- --server URL`)', baseline: '', ratio: '', target: '≤ 15 %', result: 'info' };
+  return {
+    n: '8', what: `${what} (${r.kind}, ${r.runs} runs each); readable verdicts: ${r.readable.shared}/${r.runs} vs ${r.readable.own}/${r.runs}`,
+    ours: percent(r.shared), baseline: `old judge: ${percent(r.own)}`,
+    ratio: `${times(r.own.median, r.shared.median)} less`, target: '≤ 15 %', result: verdict(r.shared.median <= 0.15),
+  };
 }
 
 function coldRow(r: ColdStartResult): Row {
@@ -206,6 +230,8 @@ interface Results {
   startup?: StartupResult;
   polling?: PollingResult;
   concurrency?: { lockstep: ConcurrencyResult; spread: ConcurrencyResult; sequential: ConcurrencyResult };
+  syntax?: SyntaxGateResult;
+  judge?: JudgeCacheResult;
   errors: string[];
   durations: Record<string, number>;
 }
@@ -292,6 +318,9 @@ async function main(): Promise<number> {
   if (want('1') || want('2')) results.engine = await section('engine', () => engineBench({ ...plan.engine, log }));
   if (want('3')) results.cold = await section('cold start', () => coldStartBench({ ...plan.cold, log }));
   if (want('5')) results.polling = await section('polling', () => pollingBench(plan.polling));
+  if (want('7')) results.syntax = await section('syntax gate', () => syntaxGateBench(plan.syntax));
+  const server = args.includes('--server') ? args[args.indexOf('--server') + 1] : undefined;
+  if (want('8') && server) results.judge = await section('judge cache', () => judgeCacheBench(server, plan.quick ? 2 : 20, log));
   if (want('6')) {
     const c = plan.concurrency;
     await section('concurrency', async () => {
@@ -314,6 +343,8 @@ async function main(): Promise<number> {
   if (results.cold) rows.push(coldRow(results.cold));
   if (results.startup) rows.push(...startupRows(results.startup));
   if (results.polling) rows.push(pollingRow(results.polling));
+  if (results.syntax) rows.push(syntaxRow(results.syntax));
+  if (want('8')) rows.push(judgeRow(results.judge));
   if (results.concurrency) rows.push(...concurrencyRows(results.concurrency.lockstep, results.concurrency.spread, results.concurrency.sequential));
   const elapsed = (Date.now() - started) / 1000;
   const durations = Object.entries(results.durations).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ');

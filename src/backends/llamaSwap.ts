@@ -284,6 +284,8 @@ export class LlamaSwapClient implements ChatBackend {
    * a single-model llama-server has nothing to load.
    */
   async preload(model: string, signal?: AbortSignal): Promise<void> {
+    // Each kind loads differently: learn which one answers first (a failure here is the preload's own to report).
+    if (this.flavor === undefined) await this.status(signal).catch(() => undefined);
     if (this.flavor === 'single') return; // its one model is always loaded
     if (this.flavor === 'router') return this.routerAction('load', model, signal);
     const exchange: Exchange = {
@@ -300,6 +302,7 @@ export class LlamaSwapClient implements ChatBackend {
 
   /** Unloads one model. llama-swap answers 200 for a known model that is not running; 404 only for an unknown one. */
   async unload(model: string, signal?: AbortSignal): Promise<void> {
+    if (this.flavor === undefined) await this.status(signal).catch(() => undefined);
     if (this.flavor === 'single') throw this.errors.singleModel(model);
     if (this.flavor === 'router') return this.routerAction('unload', model, signal);
     const res = await this.small({ method: 'POST', path: `api/models/unload/${encodeURIComponent(model)}`, subject: `Unloading ${model}`, model, signal });

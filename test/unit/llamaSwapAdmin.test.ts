@@ -154,14 +154,15 @@ describe('LlamaSwapClient running/models/version/preload/unload', function () {
     it('GETs /upstream/<model>/ and resolves once the model is ready', async () => {
       const f = await setup();
       await client.preload('coder');
-      assert.equal(f.requests[0].path, '/upstream/coder/');
+      assert.deepEqual(f.requests.map((r) => r.path).sort(), ['/running', '/upstream/coder/', '/v1/models'], 'first which kind of server answers, then its way to load');
+      assert.equal(f.requests.at(-1)?.path, '/upstream/coder/');
       assert.deepEqual(f.running(), [{ model: 'qwen-7b', state: 'ready' }]);
     });
 
     it('encodes the model name in the path', async () => {
       const f = await setup();
       await client.preload('org/judge-3b');
-      assert.equal(f.requests[0].path, '/upstream/org%2Fjudge-3b/');
+      assert.equal(f.requests.at(-1)?.path, '/upstream/org%2Fjudge-3b/');
       assert.deepEqual(f.running(), [{ model: 'org/judge-3b', state: 'ready' }]);
     });
 
@@ -185,8 +186,8 @@ describe('LlamaSwapClient running/models/version/preload/unload', function () {
     it('POSTs /api/models/unload/<model> and the model is gone', async () => {
       const f = await setup({ loaded: 'org/judge-3b' });
       await client.unload('org/judge-3b');
-      assert.equal(f.requests[0].method, 'POST');
-      assert.equal(f.requests[0].path, '/api/models/unload/org%2Fjudge-3b');
+      assert.equal(f.requests.at(-1)?.method, 'POST');
+      assert.equal(f.requests.at(-1)?.path, '/api/models/unload/org%2Fjudge-3b');
       assert.deepEqual(await client.running(), []);
     });
 

@@ -113,6 +113,19 @@ describe('llama-server router mode', function () {
     }
   });
 
+  it('a preload before any poll first learns which server answers: the router gets POST /models/load, not llama-swap\'s path', async () => {
+    const fake = await FakeLlamaSwap.start({ flavor: 'router', models: [{ id: 'coder' }] });
+    const client = new LlamaSwapClient({ baseUrl: fake.url });
+    try {
+      await client.preload('coder');
+      assert.equal(fake.count('/models/load'), 1);
+      assert.equal(fake.count('/upstream/coder/'), 0);
+    } finally {
+      await client.close();
+      await fake.close();
+    }
+  });
+
   it('keeps treating a llama-swap that once answered /running as llama-swap', async () => {
     const fake = await FakeLlamaSwap.start({ models: [{ id: 'qwen-7b' }], loaded: 'qwen-7b' });
     const client = new LlamaSwapClient({ baseUrl: fake.url });

@@ -1,0 +1,89 @@
+// Benchmark 8, `npm run bench -- --server URL` (or alone: `npm run bench:judge -- --server URL [--runs N]`):
+// against a genuine llama-server (not in CI, which has none),
+// how much of the judge's prompt the server evaluates afresh: the old judge (a request of its own, with its own
+// system prompt) against the cache-sharing self-judge (the generation's conversation continued), interleaved in
+// the same run, each after its own generation. Also the share of readable verdicts of each on a labelled set.
+import { LlamaSwapClient } from '../src/backends/llamaSwap';
+import { buildGenerationMessages, extractCode, type Task } from '../src/core/prompts';
+import { BUILT_IN_SKILLS } from '../src/core/skills';
+import { judge, UNREADABLE } from '../src/core/verifier';
+import { summarize, type Summary } from './stats';
+
+const refactor = BUILT_IN_SKILLS.find((s) => s.id === 'refactor')!;
+const lines = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i)).join('\n');
+/**
+ * A realistic task, new for every request as in real use (no earlier request shares it): a 30-line selection
+ * with 40 lines of context each side (the default contextLines).
+ */
+const RUN = Math.random().toString(36).slice(2, 8); // unique across invocations too: the server keeps its slots
+const taskFor = (k: number): Task => ({
+  filePath: `src/stats_${RUN}_${k}.ts`, languageId: 'typescript',
+  before: lines(40, (i) => `const limit_${RUN}_${k}_${i} = compute(${i}, ${k}); // setting ${i}`),
+  selection: lines(30, (i) => `  total_${RUN}_${k} = total_${RUN}_${k} + values[${i}] * weights${k}[${i}];`),
+  after: lines(40, (i) => `export const derived_${RUN}_${k}_${i} = limit_${RUN}_${k}_${i} * 2;`),
+});
+
+interface Share { evaluated: number; cached: number }
+
+export interface JudgeCacheResult {
+  server: string;
+  kind: string;
+  runs: number;
+  /** Share of the judge's prompt evaluated afresh (0–1). */
+  own: Summary;
+  shared: Summary;
+  readable: { own: number; shared: number };
+}
+
+export async function judgeCacheBench(server: string, runs: number, log: (line: string) => void = console.log): Promise<JudgeCacheResult> {
+  const client = new LlamaSwapClient({ baseUrl: server });
+  const status = await client.status();
+  log(`judge cache: ${status.kind} at ${server}, models: ${status.models.map((m) => m.model).join(', ')}`);
+  const model = status.models[0]?.model ?? 'model';
+  const shares: Record<'own' | 'shared', number[]> = { own: [], shared: [] };
+  const readable: Record<'own' | 'shared', number> = { own: 0, shared: 0 };
+  const signal = () => AbortSignal.timeout(120_000);
+  try {
+    for (let i = 0; i < runs; i++) {
+      // Alternate which judge goes first, and give each its own generation just before it.
+      for (const kind of i % 2 ? (['shared', 'own'] as const) : (['own', 'shared'] as const)) {
+        const task = taskFor(2 * i + (kind === 'own' ? 0 : 1));
+        const messages = buildGenerationMessages(refactor, task, []);
+        const answer = await client.chat({ model, messages, maxTokens: 64, signal: signal() });
+        const proposal = extractCode(answer.text) ?? answer.text;
+        const verdict = await judge({
+          backend: client, model, skill: refactor, task, proposal, signal: signal(),
+          ...(kind === 'shared' && { conversation: { messages, answer: answer.text } }),
+        });
+        const p: Share | undefined = verdict.promptEval;
+        if (!p) throw new Error('the server sent no timings (prompt_n, cache_n)');
+        shares[kind].push(p.evaluated / (p.evaluated + p.cached));
+        if (verdict.feedback !== UNREADABLE) readable[kind]++;
+      }
+    }
+  } finally {
+    await client.close();
+  }
+  return { server, kind: status.kind, runs, own: summarize(shares.own), shared: summarize(shares.shared), readable };
+}
+
+export const percent = (s: Summary) => `${(s.median * 100).toFixed(1)} % (${(s.min * 100).toFixed(1)}–${(s.max * 100).toFixed(1)} %)`;
+
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  const server = args[args.indexOf('--server') + 1];
+  const runs = Number(args.includes('--runs') ? args[args.indexOf('--runs') + 1] : 20);
+  if (!args.includes('--server') || !server || server.startsWith('--')) {
+    console.error('usage: npm run bench:judge -- --server http://127.0.0.1:PORT [--runs N]');
+    process.exitCode = 1;
+  } else {
+    judgeCacheBench(server, runs).then((r) => {
+      console.log(`old judge (own request): ${percent(r.own)} evaluated afresh`);
+      console.log(`self-judge (conversation continued): ${percent(r.shared)} — target ≤ 15 %; ${(r.own.median / r.shared.median).toFixed(1)}× less`);
+      console.log(`readable verdicts: old ${r.readable.own}/${r.runs}, new ${r.readable.shared}/${r.runs}`);
+    }, (err: unknown) => {
+      console.error(`FAILED: ${err instanceof Error ? err.message : String(err)}`);
+      process.exitCode = 1;
+    });
+  }
+}
