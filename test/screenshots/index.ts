@@ -30,7 +30,7 @@ export async function run(): Promise<void> {
   const config = vscode.workspace.getConfiguration('hyperguild');
   try {
     await vscode.extensions.getExtension('hyperguild.hyperguild')!.activate();
-    // The 7b answer is judged wrong (it drops the empty-array case); the 32b one passes.
+    // The 7b answer does not parse (the syntax gate stops it before any judge); the 32b one is judged and passes.
     fake.responder = (r) => {
       const body = r.body as { model: string };
       if (isJudge(r)) {
@@ -39,7 +39,7 @@ export async function run(): Promise<void> {
           : verdictReply('accept', 'same behaviour, clearer, typed');
       }
       return body.model === 'qwen2.5-coder-7b'
-        ? codeReply('export function average(values: number[]): number {\n  return values.reduce((a, b) => a + b) / values.length;\n}', 2)
+        ? codeReply('export function average(values: number[]): number {\n  return values.reduce((a, b) => a + b, 0 / values.length;\n}', 2)
         : codeReply(BETTER, 2);
     };
     await config.update('statusBarPollSeconds', 0.5, vscode.ConfigurationTarget.Workspace);
