@@ -3,8 +3,8 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { RunReport } from '../../src/core/report';
-import { FakeLlamaSwap, type RecordedRequest } from '../fakes/fakeLlamaSwap';
-import { Settings, activateForTest, closeAll, codeReply, isJudge, logSince, openWith, proposalTabs, runSkill, select, sleep, verdictReply, waitFor } from './support/host';
+import type { RecordedRequest } from '../fakes/fakeLlamaSwap';
+import { codeReply, isJudge, logSince, openWith, proposalTabs, runSkill, select, sleep, suiteWithFake, verdictReply, waitFor } from './support/host';
 
 const SOURCE = 'function total(xs) {\n  let t = 0;\n  for (const x of xs) t += x;\n  return t;\n}\n';
 const SMALL = 'function total(xs) {\n  return xs.reduce((a, b) => a + b, 0);\n}';
@@ -19,27 +19,11 @@ const userMessage = (r: RecordedRequest) => {
 
 describe('escalate: the user sends a proposal up the chain', function () {
   this.timeout(30_000);
-  const settings = new Settings();
-  let log: { logLines: readonly string[] };
-  let fake: FakeLlamaSwap;
-
-  before(async () => {
-    log = await activateForTest();
-    fake = await FakeLlamaSwap.start({ models: [{ id: 'qwen-7b' }, { id: 'qwen-32b' }], loaded: 'qwen-7b' });
-    fake.responder = (r) => (isJudge(r) ? verdictReply('accept', 'correct') : codeReply(r.model === 'qwen-32b' ? BIG : SMALL));
-    await settings.set('llamaSwapUrl', fake.url);
-    await settings.set('chain', ['qwen-7b', 'qwen-32b']);
-  });
-
-  afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-    await closeAll();
-  });
-
-  after(async () => {
-    await settings.restore();
-    await fake?.close();
-  });
+  const suite = suiteWithFake({
+    models: [{ id: 'qwen-7b' }, { id: 'qwen-32b' }], loaded: 'qwen-7b',
+    responder: (r) => (isJudge(r) ? verdictReply('accept', 'correct') : codeReply(r.model === 'qwen-32b' ? BIG : SMALL)),
+  }, ['qwen-7b', 'qwen-32b']);
+  const { settings } = suite;
 
   async function accepted(): Promise<vscode.TextEditor> {
     const editor = await openWith(SOURCE, 'javascript');
@@ -52,6 +36,7 @@ describe('escalate: the user sends a proposal up the chain', function () {
 
   it('continues the same run at the next tier with the user\'s words and the rejected answer; the report lists the user\'s step', async () => {
     const editor = await accepted();
+    const [fake, log] = [suite.fake(), suite.log()];
     const from = fake.requests.length;
     const mark = log.logLines.length;
     const report = await escalate({ feedback: 'keep the loop, just add braces' });

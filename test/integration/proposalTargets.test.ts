@@ -3,8 +3,7 @@
 // an Apply that races the user's typing is retried rather than reported as "read-only".
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { FakeLlamaSwap } from '../fakes/fakeLlamaSwap';
-import { Settings, activateForTest, closeAll, codeReply, isJudge, openWith, proposalTabs, runSkill, select, sleep, verdictReply, waitFor } from './support/host';
+import { codeReply, isJudge, openWith, proposalTabs, runSkill, select, sleep, suiteWithFake, verdictReply, waitFor } from './support/host';
 
 const SOURCE = 'function total(xs) {\n  let t = 0;\n  for (const x of xs) t += x;\n  return t;\n}\n';
 const ANSWER = 'function total(xs) {\n  return xs.reduce((a, b) => a + b, 0);\n}';
@@ -15,26 +14,10 @@ const apply = () => vscode.commands.executeCommand<ApplyResult>('hyperguild.appl
 
 describe('proposals: which one a command means, and what keeps it open', function () {
   this.timeout(30_000);
-  const settings = new Settings();
-  let fake: FakeLlamaSwap;
-
-  before(async () => {
-    await activateForTest();
-    fake = await FakeLlamaSwap.start({ models: [{ id: 'qwen-7b' }], loaded: 'qwen-7b' });
-    fake.responder = (r) => (isJudge(r) ? verdictReply('accept', 'correct') : codeReply(ANSWER));
-    await settings.set('llamaSwapUrl', fake.url);
-    await settings.set('chain', ['qwen-7b']);
-  });
-
-  afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-    await closeAll();
-  });
-
-  after(async () => {
-    await settings.restore();
-    await fake?.close();
-  });
+  suiteWithFake({
+    models: [{ id: 'qwen-7b' }], loaded: 'qwen-7b',
+    responder: (r) => (isJudge(r) ? verdictReply('accept', 'correct') : codeReply(ANSWER)),
+  }, ['qwen-7b']);
 
   /** Opens a document, runs the skill on its first five lines, and leaves the editor active again. */
   async function proposalFor(): Promise<vscode.TextEditor> {

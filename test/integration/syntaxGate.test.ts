@@ -1,8 +1,7 @@
 // The syntax gate in the real editor, with the grammars the package ships (dist/tree-sitter): an answer that
 // does not parse is escalated before any judge is asked.
 import * as assert from 'assert';
-import { FakeLlamaSwap } from '../fakes/fakeLlamaSwap';
-import { Settings, activateForTest, closeAll, codeReply, isJudge, logSince, openWith, runSkill, select, verdictReply } from './support/host';
+import { codeReply, isJudge, logSince, openWith, runSkill, select, suiteWithFake, verdictReply } from './support/host';
 
 const SOURCE = 'export function total(xs: number[]): number {\n  let t = 0;\n  for (const x of xs) t += x;\n  return t;\n}\n';
 const BROKEN = 'export function total(xs: number[]): number {\n  return xs.reduce((a, b) => a + b, 0;\n}';
@@ -10,27 +9,15 @@ const GOOD = 'export function total(xs: number[]): number {\n  return xs.reduce(
 
 describe('syntax gate: an answer that does not parse never reaches a judge', function () {
   this.timeout(30_000);
-  const settings = new Settings();
-  let log: { logLines: readonly string[] };
-  let fake: FakeLlamaSwap;
-
-  before(async () => {
-    log = await activateForTest();
-    fake = await FakeLlamaSwap.start({ models: [{ id: 'qwen-7b' }, { id: 'qwen-32b' }], loaded: 'qwen-7b' });
-    fake.responder = (r) => (isJudge(r) ? verdictReply('accept', 'correct') : codeReply(r.model === 'qwen-7b' ? BROKEN : GOOD));
-    await settings.set('llamaSwapUrl', fake.url);
-    await settings.set('chain', ['qwen-7b', 'qwen-32b']);
-  });
-
-  after(async () => {
-    await closeAll();
-    await settings.restore();
-    await fake?.close();
-  });
+  const suite = suiteWithFake({
+    models: [{ id: 'qwen-7b' }, { id: 'qwen-32b' }], loaded: 'qwen-7b',
+    responder: (r) => (isJudge(r) ? verdictReply('accept', 'correct') : codeReply(r.model === 'qwen-7b' ? BROKEN : GOOD)),
+  }, ['qwen-7b', 'qwen-32b']);
 
   it('TypeScript: the first tier\'s unbalanced answer is escalated with the line and the problem; the second is judged and accepted', async () => {
     const editor = await openWith(SOURCE, 'typescript');
     select(editor, 0, 4);
+    const [fake, log] = [suite.fake(), suite.log()];
     const from = fake.requests.length;
     const mark = log.logLines.length;
     const report = await runSkill();
@@ -46,7 +33,8 @@ describe('syntax gate: an answer that does not parse never reaches a judge', fun
   it('a language without a grammar skips the gate, and the log says so', async () => {
     const editor = await openWith('some text\n', 'plaintext');
     select(editor, 0, 0);
-    fake.responder = (r) => (isJudge(r) ? verdictReply('accept', 'fine') : codeReply('other text'));
+    const log = suite.log();
+    suite.fake().responder = (r) => (isJudge(r) ? verdictReply('accept', 'fine') : codeReply('other text'));
     const mark = log.logLines.length;
     const report = await runSkill();
     assert.equal(report.status, 'accepted', report.message);

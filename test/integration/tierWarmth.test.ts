@@ -2,33 +2,21 @@
 // shown warm before the run; a's answer escalates, so b must load again: b's attempt must not say "warm".
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { FakeLlamaSwap } from '../fakes/fakeLlamaSwap';
-import { Settings, activateForTest, closeAll, codeReply, isJudge, logSince, openWith, runSkill, select, verdictReply, waitFor } from './support/host';
+import { codeReply, isJudge, logSince, openWith, runSkill, select, suiteWithFake, verdictReply, waitFor } from './support/host';
 
 interface Api { getWarmState(): { server: string; models: { id: string; state: string }[] } }
 
 describe('tier warmth: a swap during the run is seen', function () {
   this.timeout(30_000);
-  const settings = new Settings();
-  let log: { logLines: readonly string[] };
-  let fake: FakeLlamaSwap;
-
-  before(async () => {
-    log = await activateForTest();
-    fake = await FakeLlamaSwap.start({ models: [{ id: 'model-a', loadMs: 200 }, { id: 'model-b', loadMs: 600 }], loaded: 'model-b' });
-    fake.responder = (r) => (isJudge(r) ? verdictReply(r.model === 'model-a' ? 'escalate' : 'accept', r.model === 'model-a' ? 'wrong' : 'ok') : codeReply('let x = 2;'));
-    await settings.set('statusBarPollSeconds', 0.2);
-    await settings.set('llamaSwapUrl', fake.url);
-    await settings.set('chain', ['model-a', 'model-b']);
-  });
-
-  after(async () => {
-    await closeAll();
-    await settings.restore();
-    await fake?.close();
-  });
+  const suite = suiteWithFake({
+    models: [{ id: 'model-a', loadMs: 200 }, { id: 'model-b', loadMs: 600 }], loaded: 'model-b',
+    responder: (r) => (isJudge(r) ? verdictReply(r.model === 'model-a' ? 'escalate' : 'accept', r.model === 'model-a' ? 'wrong' : 'ok') : codeReply('let x = 2;')),
+  }, ['model-a', 'model-b']);
 
   it('b, shown ready before the run, is reported as loading or cold after a evicted it, with the load time', async () => {
+    const { settings } = suite;
+    const log = suite.log();
+    await settings.set('statusBarPollSeconds', 0.2);
     const api = (await vscode.extensions.getExtension('hyperguild.hyperguild')!.activate()) as Api;
     await waitFor(() => api.getWarmState().models.some((m) => m.id === 'model-b' && m.state === 'ready'), 'b shown warm before the run');
     // As with the default 5 s poll: the status bar's cache is not refreshed during the run's few hundred ms.

@@ -2,7 +2,7 @@
 // save prompts, polling with a bound.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import type { RecordedRequest, ChatReply } from '../../fakes/fakeLlamaSwap';
+import { FakeLlamaSwap, type ChatReply, type FakeLlamaSwapOptions, type RecordedRequest } from '../../fakes/fakeLlamaSwap';
 import type { RunReport } from '../../../src/core/report';
 export { assertOneSentence, closedPort } from '../../support/checks';
 
@@ -92,3 +92,29 @@ export async function runSkill(args: object = { skill: 'refactor' }): Promise<Ru
   return (await vscode.commands.executeCommand('hyperguild.runSkill', args)) as RunReport;
 }
 
+
+/**
+ * A suite's fake llama-swap and workspace settings: the extension is activated and the fake started before the
+ * suite, pointed at by `hyperguild.llamaSwapUrl` with this chain; editors closed after each test; settings
+ * restored and the fake closed after the suite.
+ */
+export function suiteWithFake(options: FakeLlamaSwapOptions, chain: unknown[]): { settings: Settings; fake: () => FakeLlamaSwap; log: () => { logLines: readonly string[] } } {
+  const settings = new Settings();
+  let fake: FakeLlamaSwap | undefined;
+  let log: { logLines: readonly string[] } | undefined;
+  before(async () => {
+    log = await activateForTest();
+    fake = await FakeLlamaSwap.start(options);
+    await settings.set('llamaSwapUrl', fake.url);
+    await settings.set('chain', chain);
+  });
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    await closeAll();
+  });
+  after(async () => {
+    await settings.restore();
+    await fake?.close();
+  });
+  return { settings, fake: () => fake!, log: () => log! };
+}
