@@ -28,6 +28,14 @@ describe('syntax gate: an answer that does not parse never reaches a judge', fun
     const judged = fake.requests.slice(from).filter(isJudge).map((r) => r.model);
     assert.deepEqual(judged, ['qwen-32b'], 'only the parsing answer was judged');
     assert.ok(logSince(log, mark).some((l) => /syntax gate: typescript, \d+\.\d ms/.test(l)), 'the log says what the gate checked');
+
+    // The judge continues the tier's own conversation (contract), so the server reuses its cache; the log says how much.
+    type Body = { messages: { role: string; content: string }[] };
+    const generation = fake.requests.slice(from).find((r) => r.model === 'qwen-32b' && !isJudge(r))!.body as Body;
+    const judge = fake.requests.slice(from).find((r) => r.model === 'qwen-32b' && isJudge(r))!.body as Body;
+    assert.deepEqual(judge.messages.slice(0, generation.messages.length), generation.messages);
+    assert.equal(judge.messages[generation.messages.length].role, 'assistant');
+    assert.ok(logSince(log, mark).some((l) => /judge prompt: \d+ tokens evaluated, \d+ from the server's cache/.test(l)), 'the log has the judge\'s cache figures');
   });
 
   it('a language without a grammar skips the gate, and the log says so', async () => {
