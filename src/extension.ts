@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SyntaxChecker } from './syntax/syntaxGate';
+import { CloudRetry, RETRY_ON_CLOUD_COMMAND } from './editor/failureActions';
+import { WalkthroughProgress, openOnFirstInstall, openSample, openWalkthrough } from './editor/walkthrough';
 import { WarmTracker, type ServerWarmState } from './core/warmTracker';
 import { preloadIfCold as preloadModelIfCold } from './core/preload';
 import type { RunReport } from './core/report';
@@ -67,8 +69,16 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
 
   // Grammars load on the first run in each language, from the files the package ships (see esbuild.mjs).
   const syntax = new SyntaxChecker(path.join(context.extensionPath, 'dist', 'tree-sitter'));
-  const runDeps: RunSkillDeps = { log, proposals, engine, runs, syntax, warmth: (m) => tracker.readWarmth(m), warmthHint: (m) => tracker.cachedWarmth(m), preloadIfCold };
-  const runSkill = (args?: RunSkillArgs) => runSkillCommand(runDeps, args);
+  const cloudRetry = push(new CloudRetry());
+  const hasCloudKey = async () => Boolean(await key.get());
+  const runDeps: RunSkillDeps = { log, proposals, engine, runs, syntax, cloudRetry, hasCloudKey, warmth: (m) => tracker.readWarmth(m), warmthHint: (m) => tracker.cachedWarmth(m), preloadIfCold };
+  const walkthrough = new WalkthroughProgress(log);
+  const runSkill = async (args?: RunSkillArgs) => {
+    const report = await runSkillCommand(runDeps, args);
+    if (report.attempts.length > 0) walkthrough.mark('ranSkill');
+    walkthrough.checkKey(key);
+    return report;
+  };
 
   // The same problems are not announced again on every later settings change (only when they change).
   let announced = '';
@@ -120,6 +130,7 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
     // From the diff's title bar the argument is the diff's URI; from the palette or a caller, { feedback }.
     'hyperguild.escalateProposal': (arg?: vscode.Uri | { feedback?: unknown }) =>
       arg instanceof vscode.Uri ? escalateCommand(runDeps, arg) : escalateCommand(runDeps, undefined, arg),
+    [RETRY_ON_CLOUD_COMMAND]: () => cloudRetry.run(),
     'hyperguild.cancel': () => {
       const n = runs.cancelAll();
       log.info(n ? `Cancelled ${n} run${n === 1 ? '' : 's'}.` : 'Nothing to cancel.');
@@ -132,11 +143,14 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
     'hyperguild.checkSetup': async () => {
       const s = readSettings(currentScope());
       untrustedNote(s);
+      walkthrough.checkKey(key);
       return checkSetupCommand({
         log, client: engine.llamaSwap(s), serverUrl: s.llamaSwapUrl, tiers: s.tiers ?? [],
         hasAnthropicKey: Boolean(await key.get()), settingsProblems: s.problems, verifierModel: s.verifierModel,
       });
     },
+    'hyperguild.getStarted': () => openWalkthrough(),
+    'hyperguild.openSample': () => openSample(),
     'hyperguild.warmModelMenu': () => showWarmMenu({ client: client(), tracker, localModels: localModels(), log }),
   };
   for (const [id, handler] of Object.entries(commands)) {
@@ -150,6 +164,9 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
       }
     }));
   }
+
+  for (const d of walkthrough.follow({ tracker, key, chainValid: () => settings.tiers !== undefined })) push(d);
+  if (context.extensionMode !== vscode.ExtensionMode.Test) openOnFirstInstall(context.globalState);
 
   reportProblems(settings.problems);
   untrustedNote(settings);

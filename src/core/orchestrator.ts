@@ -1,4 +1,4 @@
-import { BackendError, serverDidNotAnswer, type BackendId, type ChatBackend, type ChatResult, type TierKind, type Verdict, type WarmState } from './types';
+import { BackendError, serverDidNotAnswer, type BackendErrorKind, type BackendId, type ChatBackend, type ChatResult, type TierKind, type Verdict, type WarmState } from './types';
 import { backendFor, type Tier } from './chain';
 import { buildGenerationMessages, extractCode, fitToSelection, type PriorAttempt, type Task } from './prompts';
 import type { Skill } from './skills';
@@ -21,6 +21,10 @@ export interface Attempt {
   feedback?: string;
   /** Set when the user, not a check, gave this verdict (Escalate on a proposal). */
   by?: 'user';
+  /** When the verdict is error: what kind of failure, its HTTP status, and whether the server never answered. */
+  errorKind?: BackendErrorKind;
+  errorStatus?: number;
+  serverSilent?: boolean;
   /** For the log only: what the syntax gate checked, or why it was skipped. */
   syntaxNote?: string;
   /** For the log only (a server's error body, a cause chain); never in the run report. */
@@ -209,7 +213,10 @@ export async function runChain(options: RunOptions): Promise<RunResult> {
       if (!canceled && serverDidNotAnswer(err)) silent.add(backend);
       let detail: string | undefined;
       if (!canceled) detail = err instanceof BackendError ? err.detail : err instanceof Error ? err.stack : undefined;
-      await finish({ verdict: 'error', feedback: canceled ? 'cancelled' : err instanceof Error ? err.message : String(err), ...(detail && { detail }) });
+      const failure = !canceled && err instanceof BackendError
+        ? { errorKind: err.kind, ...(err.status !== undefined && { errorStatus: err.status }), ...(err.serverSilent && { serverSilent: true }) }
+        : {};
+      await finish({ verdict: 'error', feedback: canceled ? 'cancelled' : err instanceof Error ? err.message : String(err), ...failure, ...(detail && { detail }) });
       if (canceled) return cancelled();
       continue;
     }
@@ -297,7 +304,7 @@ async function checkSyntax(check: NonNullable<RunOptions['syntaxCheck']>, propos
 function skippedAttempt(tierIndex: number, tier: Tier, backend: ChatBackend): Attempt {
   return {
     tierIndex, model: tier.model, label: tier.label, tier: tier.kind, backend: tier.backend, durationMs: 0, warm: 'unknown',
-    verdict: 'error', feedback: `skipped: ${backend.server ?? tier.backend} did not answer earlier in this run`,
+    verdict: 'error', feedback: `skipped: ${backend.server ?? tier.backend} did not answer earlier in this run`, serverSilent: true,
   };
 }
 

@@ -12,6 +12,7 @@ import { showError, showWarning } from './notify';
 import type { Proposal, ProposalManager } from './proposals';
 import type { TextAnchor } from './anchor';
 import type { ProposalGate, SyntaxChecker } from '../syntax/syntaxGate';
+import { showFailure, type CloudRetry } from './failureActions';
 import type { EngineHost } from './engineHost';
 import type { RunRegistry } from './runRegistry';
 
@@ -31,6 +32,10 @@ export interface RunSkillDeps {
   warmthHint?: (model: string) => WarmState;
   /** The syntax gate's grammars (absent: no gate). */
   syntax?: SyntaxChecker;
+  /** Whether an Anthropic key is there (secret storage or environment), for the help a failed run offers. */
+  hasCloudKey: () => Promise<boolean>;
+  /** Holds the newest failed run's "on the cloud tiers only this time". */
+  cloudRetry: CloudRetry;
   /** Asks llama-swap to load the model when it is cold (preload on command start). */
   preloadIfCold: (settings: Settings, model: string) => void;
 }
@@ -230,9 +235,20 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume): Pr
     log.info(outcomeLine(result, tiers.length));
     const report = toRunReport(result, anchor.original);
     if (result.status !== 'accepted' || result.proposal === undefined || !result.accepted) {
-      deps.proposals.release(anchor);
-      // The sentence names each tier's reason (what to fix); the attempt lines above carry the detail.
-      if (result.status === 'exhausted' && result.message) showError(log, result.message);
+      let keepAnchor = false;
+      // The sentence names each tier's reason (what to fix); the attempt lines above carry the detail; the buttons
+      // the next step. "On the cloud tiers only" keeps following the selection until it is used or replaced.
+      if (result.status === 'exhausted') {
+        const client = lease.backends['llama-swap'];
+        await showFailure({
+          log, tiers, hasCloudKey: await deps.hasCloudKey(), server: client.server ?? 'the local server',
+          knownModels: async () => (await deps.engine.llamaSwap(settings).models(AbortSignal.timeout(3_000))).flatMap((m) => [m.id, ...m.aliases]),
+        }, result, () => {
+          keepAnchor = true;
+          deps.cloudRetry.offer(() => execute(deps, { ...ctx, tiers: tiers.filter((t) => t.kind === 'cloud') }), () => deps.proposals.release(anchor));
+        });
+      }
+      if (!keepAnchor) deps.proposals.release(anchor);
       return report;
     }
     if (document.isClosed && document.uri.scheme === 'untitled') {
