@@ -38,6 +38,9 @@ fi
 stage "extension-host tests (code-server + chromium)"
 npm run test:host 2>&1 | tee -a "$counts"
 
+stage "npm start in demo mode (script test: workbench served, demo server answering, extension active)"
+node scripts/test-start.mjs 2>&1 | tee -a "$counts"
+
 stage "benchmarks, quick mode (proves they run; a figure never fails the build)"
 npm run bench:quick
 

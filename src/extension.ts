@@ -62,7 +62,9 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
   push({ dispose: () => tracker.dispose() });
   const warmChanged = push(new vscode.EventEmitter<ServerWarmState>());
   push(tracker.onDidChange((state) => warmChanged.fire(state)));
-  const statusBar = push(new WarmStatusBar(tracker, () => ({ localModels: localModels(), serverUrl: settings.llamaSwapUrl })));
+  // Set only by `npm start` when it runs its demo server (scripts/start.sh): everything then says "demo".
+  const demo = process.env.HYPERGUILD_DEMO === '1';
+  const statusBar = push(new WarmStatusBar(tracker, () => ({ localModels: localModels(), serverUrl: settings.llamaSwapUrl, demo })));
 
   const preloadIfCold = (run: Settings, model: string) =>
     void preloadModelIfCold({ tracker, preload: (m) => engine.llamaSwap(run).preload(m), log }, model);
@@ -71,7 +73,7 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
   const syntax = new SyntaxChecker(path.join(context.extensionPath, 'dist', 'tree-sitter'));
   const cloudRetry = push(new CloudRetry());
   const hasCloudKey = async () => Boolean(await key.get());
-  const runDeps: RunSkillDeps = { log, proposals, engine, runs, syntax, cloudRetry, hasCloudKey, warmth: (m) => tracker.readWarmth(m), warmthHint: (m) => tracker.cachedWarmth(m), preloadIfCold };
+  const runDeps: RunSkillDeps = { log, proposals, engine, runs, syntax, cloudRetry, hasCloudKey, demo, warmth: (m) => tracker.readWarmth(m), warmthHint: (m) => tracker.cachedWarmth(m), preloadIfCold };
   const walkthrough = new WalkthroughProgress(log);
   const runSkill = async (args?: RunSkillArgs) => {
     const report = await runSkillCommand(runDeps, args);
@@ -166,7 +168,8 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
   }
 
   for (const d of walkthrough.follow({ tracker, key, chainValid: () => settings.tiers !== undefined })) push(d);
-  if (context.extensionMode !== vscode.ExtensionMode.Test) openOnFirstInstall(context.globalState);
+  if (demo) void openWalkthrough();
+  else if (context.extensionMode !== vscode.ExtensionMode.Test) openOnFirstInstall(context.globalState);
 
   reportProblems(settings.problems);
   untrustedNote(settings);

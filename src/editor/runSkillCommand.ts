@@ -34,6 +34,8 @@ export interface RunSkillDeps {
   syntax?: SyntaxChecker;
   /** Whether an Anthropic key is there (secret storage or environment), for the help a failed run offers. */
   hasCloudKey: () => Promise<boolean>;
+  /** `npm start`'s demo server answers: the log header and the diff title say so. */
+  demo?: boolean;
   /** Holds the newest failed run's "on the cloud tiers only this time". */
   cloudRetry: CloudRetry;
   /** Asks llama-swap to load the model when it is cold (preload on command start). */
@@ -168,7 +170,7 @@ async function runOnRange(
     filePath: vscode.workspace.asRelativePath(document.uri), languageId: document.languageId, selection: anchor.original, before, after,
     ...(choice.instruction && { instruction: choice.instruction }),
   };
-  deps.log.info(runHeader(choice.skill.id, describeWhere(document, range), tiers) + (note ? ` (${note})` : ''));
+  deps.log.info((deps.demo ? '[demo] ' : '') + runHeader(choice.skill.id, describeWhere(document, range), tiers) + (note ? ` (${note})` : ''));
   const text = document.getText();
   const [start, end] = [document.offsetAt(range.start), document.offsetAt(range.end)];
   const syntax = deps.syntax;
@@ -258,7 +260,8 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume): Pr
       showWarning(log, message);
       return { status: 'failed', message, attempts: report.attempts };
     }
-    const proposal = await deps.proposals.open(anchor, result.proposal, `${choice.skill.title} by ${result.accepted.model}`, continuationOf(deps, ctx, result.continuation));
+    const title = `${deps.demo ? 'Demo · ' : ''}${choice.skill.title} by ${result.accepted.model}`;
+    const proposal = await deps.proposals.open(anchor, result.proposal, title, continuationOf(deps, ctx, result.continuation));
     offerActions(deps, proposal, `Hyperguild: ${choice.skill.title} by ${result.accepted.model} is ready to review.`);
     return report;
   } catch (err) {

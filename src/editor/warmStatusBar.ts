@@ -6,6 +6,8 @@ import type { ServerWarmState, WarmTracker } from '../core/warmTracker';
 export interface WarmStatusContext {
   localModels: string[];
   serverUrl: string;
+  /** `npm start`'s demo server answers: say so. */
+  demo?: boolean;
 }
 
 type ModelState = 'ready' | 'starting' | 'stopping' | undefined;
@@ -74,7 +76,7 @@ export class WarmStatusBar implements vscode.Disposable {
     }
     const state = this.tracker.state;
     const stateOf = (m: string) => this.tracker.stateOf(m);
-    this.item.text = warmStatusText(state, localModels, stateOf);
+    this.item.text = warmStatusText(state, localModels, stateOf) + (this.context.demo ? ' · demo' : '');
     this.item.accessibilityInformation = { label: `Hyperguild warm model: ${this.item.text.replace(/\$\([^)]*\)\s*/g, '')}` };
 
     const tip = new vscode.MarkdownString(undefined, true);
