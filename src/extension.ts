@@ -6,6 +6,8 @@ import { WalkthroughProgress, openOnFirstInstall, openSample, openWalkthrough } 
 import { WarmTracker, type ServerWarmState } from './core/warmTracker';
 import { preloadIfCold as preloadModelIfCold } from './core/preload';
 import type { RunReport } from './core/report';
+import type { RunRecord } from './core/history';
+import { HistoryRecorder } from './editor/historyRecorder';
 import { readSettings, currentScope, type Settings } from './editor/settings';
 import { anthropicKey, llamaSwapKey } from './editor/secretKeys';
 import { EngineHost } from './editor/engineHost';
@@ -22,6 +24,8 @@ import { tapLog } from './editor/logTap';
 /** (contract) What `activate()` returns. */
 export interface HyperguildApi {
   runSkill(args?: RunSkillArgs): Promise<RunReport>;
+  /** (contract) The run history, newest first. */
+  getHistory(options?: { limit?: number }): Promise<RunRecord[]>;
   getWarmState(): ServerWarmState;
   onDidChangeWarmState: vscode.Event<ServerWarmState>;
   /** Only when the extension runs under tests (ExtensionMode.Test): every line handed to the log. Not a contract. */
@@ -73,7 +77,9 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
   const syntax = new SyntaxChecker(path.join(context.extensionPath, 'dist', 'tree-sitter'));
   const cloudRetry = push(new CloudRetry());
   const hasCloudKey = async () => Boolean(await key.get());
-  const runDeps: RunSkillDeps = { log, proposals, engine, runs, syntax, cloudRetry, hasCloudKey, demo, warmth: (m) => tracker.readWarmth(m), warmthHint: (m) => tracker.cachedWarmth(m), preloadIfCold };
+  const history = new HistoryRecorder(context.globalStorageUri, log);
+  push(proposals.onDidSettle(({ proposal, how }) => proposal.runId && void history.outcome(proposal.runId, how)));
+  const runDeps: RunSkillDeps = { log, proposals, engine, runs, syntax, cloudRetry, hasCloudKey, demo, history, warmth: (m) => tracker.readWarmth(m), warmthHint: (m) => tracker.cachedWarmth(m), preloadIfCold };
   const walkthrough = new WalkthroughProgress(log);
   const runSkill = async (args?: RunSkillArgs) => {
     const report = await runSkillCommand(runDeps, args);
@@ -152,6 +158,14 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
       });
     },
     'hyperguild.getStarted': () => openWalkthrough(),
+    'hyperguild.clearHistory': async (args?: { confirmed?: boolean }) => {
+      const confirmed = args?.confirmed === true
+        || (await vscode.window.showWarningMessage('Clear the Hyperguild run history? This cannot be undone.', { modal: true }, 'Clear History')) === 'Clear History';
+      if (!confirmed) return false;
+      await history.clear();
+      log.info('The run history was cleared.');
+      return true;
+    },
     'hyperguild.openSample': () => openSample(),
     'hyperguild.warmModelMenu': () => showWarmMenu({ client: client(), tracker, localModels: localModels(), log }),
   };
@@ -173,7 +187,7 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
 
   reportProblems(settings.problems);
   untrustedNote(settings);
-  return { runSkill, getWarmState: () => tracker.state, onDidChangeWarmState: warmChanged.event, ...(testLog && { testing: { logLines: testLog } }) };
+  return { runSkill, getHistory: (options) => history.get(options?.limit), getWarmState: () => tracker.state, onDidChangeWarmState: warmChanged.event, ...(testLog && { testing: { logLines: testLog } }) };
 }
 
 export function deactivate(): void {}

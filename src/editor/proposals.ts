@@ -19,7 +19,12 @@ export interface Proposal {
   content: string;
   /** Continues the run past this proposal's tier with the user's feedback (absent: nothing to continue). */
   escalate?: (feedback: string) => Promise<RunReport>;
+  /** The run it came from, for the history. */
+  runId?: string;
 }
+
+/** How a proposal ended: applied, discarded (or its tab closed), or escalated by the user. */
+export type Settlement = 'applied' | 'discarded' | 'escalated';
 
 export interface ApplyResult {
   applied: boolean;
@@ -48,9 +53,12 @@ export class ProposalManager implements vscode.Disposable {
   /** Proposals whose Apply is in flight: a second Apply meanwhile (double click, button + notification) is refused. */
   private readonly applying = new Set<string>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  private readonly settledEmitter = new vscode.EventEmitter<{ proposal: Proposal; how: Settlement }>();
+  /** Fires once per proposal, when it is applied, discarded or escalated. */
+  readonly onDidSettle = this.settledEmitter.event;
   /** Proposals whose tab closed a moment ago: discarded unless the tab reappears (a move); never resolved meanwhile. */
   private readonly closing = new Map<string, NodeJS.Timeout>();
-  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private readonly disposables: vscode.Disposable[] = [this.changed, this.settledEmitter];
   private nextId = 1;
 
   constructor(private readonly log: vscode.LogOutputChannel) {
@@ -110,12 +118,12 @@ export class ProposalManager implements vscode.Disposable {
   }
 
   /** Opens the diff of the document against the document with the anchored text replaced. */
-  async open(anchor: TextAnchor, proposed: string, title: string, escalate?: Proposal['escalate']): Promise<Proposal> {
+  async open(anchor: TextAnchor, proposed: string, title: string, escalate?: Proposal['escalate'], runId?: string): Promise<Proposal> {
     const document = await vscode.workspace.openTextDocument(anchor.uri);
     const content = withProposal(document.getText(), anchor, proposed);
     const id = String(this.nextId++);
     const uri = vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: anchor.uri.path, query: `id=${id}` });
-    const proposal: Proposal = { id, anchor, proposed, title, uri, content, ...(escalate && { escalate }) };
+    const proposal: Proposal = { id, anchor, proposed, title, uri, content, ...(escalate && { escalate }), ...(runId && { runId }) };
     this.proposals.set(id, proposal);
     await vscode.commands.executeCommand('vscode.diff', anchor.uri, uri, `${title} ↔ ${path.basename(anchor.uri.path)}`, {
       preview: false,
@@ -192,13 +200,16 @@ export class ProposalManager implements vscode.Disposable {
       return { applied: false, reason };
     }
     this.log.info(`Applied "${p.title}" to ${vscode.workspace.asRelativePath(p.anchor.uri)} (not saved).`);
+    this.settle(p, 'applied');
     await this.discard(p.id);
     return { applied: true };
   }
 
   /** Closes the proposals on this anchor and their diffs, but keeps following the text: a continued run reuses it. */
   async detach(anchor: TextAnchor): Promise<void> {
-    const ids = [...this.proposals.values()].filter((p) => p.anchor === anchor).map((p) => p.id);
+    const detached = [...this.proposals.values()].filter((p) => p.anchor === anchor);
+    const ids = detached.map((p) => p.id);
+    for (const p of detached) this.settle(p, 'escalated');
     for (const id of ids) this.proposals.delete(id);
     const tabs = this.allTabs().filter((t) => ids.includes(this.proposalIdOfTab(t) ?? ''));
     if (tabs.length) await vscode.window.tabGroups.close(tabs, true);
@@ -220,8 +231,18 @@ export class ProposalManager implements vscode.Disposable {
     this.closing.delete(id);
     const p = this.proposals.get(id);
     if (!p) return;
+    this.settle(p, 'discarded');
     this.proposals.delete(id);
     this.anchors.delete(p.anchor);
+  }
+
+  private readonly settled = new WeakSet<Proposal>();
+
+  /** Once per proposal: an Apply is followed by the discard that closes its diff, which is not a second ending. */
+  private settle(p: Proposal, how: Settlement): void {
+    if (this.settled.has(p)) return;
+    this.settled.add(p);
+    this.settledEmitter.fire({ proposal: p, how });
   }
 
   private isShown(id: string): boolean {

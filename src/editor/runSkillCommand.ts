@@ -13,6 +13,9 @@ import type { Proposal, ProposalManager } from './proposals';
 import type { TextAnchor } from './anchor';
 import type { ProposalGate, SyntaxChecker } from '../syntax/syntaxGate';
 import { showFailure, type CloudRetry } from './failureActions';
+import type { HistoryRecorder } from './historyRecorder';
+import type { RecordInput } from '../core/history';
+import { randomUUID } from 'node:crypto';
 import type { EngineHost } from './engineHost';
 import type { RunRegistry } from './runRegistry';
 
@@ -34,6 +37,8 @@ export interface RunSkillDeps {
   syntax?: SyntaxChecker;
   /** Whether an Anthropic key is there (secret storage or environment), for the help a failed run offers. */
   hasCloudKey: () => Promise<boolean>;
+  /** Where finished runs are recorded (absent: not recorded). */
+  history?: HistoryRecorder;
   /** `npm start`'s demo server answers: the log header and the diff title say so. */
   demo?: boolean;
   /** Holds the newest failed run's "on the cloud tiers only this time". */
@@ -195,9 +200,18 @@ export async function escalateCommand(deps: RunSkillDeps, target?: vscode.Uri | 
 }
 
 /** Runs (or continues) the chain and opens the accepted answer as a proposal. Never throws. */
-async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume): Promise<RunReport> {
+async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume, continues?: string): Promise<RunReport> {
   const { log } = deps;
   const { settings, tiers, choice, document, anchor, task } = ctx;
+  const runId = randomUUID();
+  const startedAt = new Date();
+  // After the diff is open (or the run has failed): never on the path between the answer and the diff.
+  const remember = (result: RecordInput['result']) => void deps.history?.record({
+    id: runId, startedAt, languageId: document.languageId, skill: choice.skill.id, chain: tiers.map((t) => t.model), result,
+    ...(vscode.workspace.getWorkspaceFolder(document.uri) && { workspace: vscode.workspace.getWorkspaceFolder(document.uri)!.name }),
+    ...(continues && { continues }),
+    code: { selection: task.selection, ...(task.instruction && { instruction: task.instruction }) },
+  });
   const controller = deps.runs.start();
   const lease = deps.engine.lease(settings);
   // Parsing the document starts now, while the first tier generates.
@@ -251,6 +265,7 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume): Pr
         });
       }
       if (!keepAnchor) deps.proposals.release(anchor);
+      remember(result);
       return report;
     }
     if (document.isClosed && document.uri.scheme === 'untitled') {
@@ -258,17 +273,21 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume): Pr
       deps.proposals.release(anchor);
       const message = `The document was closed while "${choice.skill.title}" ran, so the answer by ${result.accepted.model} was dropped; run the skill again.`;
       showWarning(log, message);
+      remember({ status: 'failed', message, attempts: result.attempts });
       return { status: 'failed', message, attempts: report.attempts };
     }
     const title = `${deps.demo ? 'Demo · ' : ''}${choice.skill.title} by ${result.accepted.model}`;
-    const proposal = await deps.proposals.open(anchor, result.proposal, title, continuationOf(deps, ctx, result.continuation));
+    const proposal = await deps.proposals.open(anchor, result.proposal, title, continuationOf(deps, ctx, result.continuation, runId), runId);
     offerActions(deps, proposal, `Hyperguild: ${choice.skill.title} by ${result.accepted.model} is ready to review.`);
+    remember(result);
     return report;
   } catch (err) {
     deps.proposals.release(anchor);
     const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
     log.error(detail);
-    return failWith(log, `Hyperguild could not finish "${choice.skill.title}" because of an internal error; the log has the detail.`);
+    const failed = failWith(log, `Hyperguild could not finish "${choice.skill.title}" because of an internal error; the log has the detail.`);
+    remember({ status: 'failed', message: failed.message ?? '', attempts: [] });
+    return failed;
   } finally {
     gate?.dispose();
     lease.release();
@@ -277,7 +296,7 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume): Pr
 }
 
 /** How the proposal's Escalate continues this run; none left after the last tier is said, and the proposal stays. */
-function continuationOf(deps: RunSkillDeps, ctx: RunContext, c: Continuation | undefined): Proposal['escalate'] {
+function continuationOf(deps: RunSkillDeps, ctx: RunContext, c: Continuation | undefined, runId: string): Proposal['escalate'] {
   if (!c) return undefined;
   return async (feedback) => {
     const resume = escalateByUser(c, ctx.tiers, feedback);
@@ -291,7 +310,7 @@ function continuationOf(deps: RunSkillDeps, ctx: RunContext, c: Continuation | u
     await deps.proposals.detach(ctx.anchor);
     deps.log.info(`▶ ${ctx.choice.skill.id} escalated by you · continuing at tier ${c.nextTier + 1}/${ctx.tiers.length}`);
     deps.log.info(`  ${attemptLine(userStep, ctx.tiers.length)}`);
-    return execute(deps, ctx, resume);
+    return execute(deps, ctx, resume, runId);
   };
 }
 
