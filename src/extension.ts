@@ -8,6 +8,8 @@ import { preloadIfCold as preloadModelIfCold } from './core/preload';
 import type { RunReport } from './core/report';
 import type { RunRecord } from './core/history';
 import { HistoryRecorder } from './editor/historyRecorder';
+import { ReportView } from './editor/reportView';
+import { todayLine } from './core/historyReport';
 import { readSettings, currentScope, type Settings } from './editor/settings';
 import { anthropicKey, llamaSwapKey } from './editor/secretKeys';
 import { EngineHost } from './editor/engineHost';
@@ -68,7 +70,8 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
   push(tracker.onDidChange((state) => warmChanged.fire(state)));
   // Set only by `npm start` when it runs its demo server (scripts/start.sh): everything then says "demo".
   const demo = process.env.HYPERGUILD_DEMO === '1';
-  const statusBar = push(new WarmStatusBar(tracker, () => ({ localModels: localModels(), serverUrl: settings.llamaSwapUrl, demo })));
+  let today: string | undefined;
+  const statusBar = push(new WarmStatusBar(tracker, () => ({ localModels: localModels(), serverUrl: settings.llamaSwapUrl, demo, today })));
 
   const preloadIfCold = (run: Settings, model: string) =>
     void preloadModelIfCold({ tracker, preload: (m) => engine.llamaSwap(run).preload(m), log }, model);
@@ -77,7 +80,14 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
   const syntax = new SyntaxChecker(path.join(context.extensionPath, 'dist', 'tree-sitter'));
   const cloudRetry = push(new CloudRetry());
   const hasCloudKey = async () => Boolean(await key.get());
-  const history = new HistoryRecorder(context.globalStorageUri, log);
+  const history = push(new HistoryRecorder(context.globalStorageUri, log));
+  const updateToday = () => history.get().then((runs) => {
+    today = todayLine(runs, new Date());
+    statusBar.refreshContext();
+  }, () => undefined);
+  push(history.onDidChange(() => void updateToday()));
+  void updateToday();
+  const report = push(new ReportView(history, log));
   push(proposals.onDidSettle(({ proposal, how }) => proposal.runId && void history.outcome(proposal.runId, how)));
   const runDeps: RunSkillDeps = { log, proposals, engine, runs, syntax, cloudRetry, hasCloudKey, demo, history, warmth: (m) => tracker.readWarmth(m), warmthHint: (m) => tracker.cachedWarmth(m), preloadIfCold };
   const walkthrough = new WalkthroughProgress(log);
@@ -158,6 +168,8 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
       });
     },
     'hyperguild.getStarted': () => openWalkthrough(),
+    'hyperguild.showReport': () => report.show(),
+    'hyperguild.exportHistory': (args?: { format?: 'csv' | 'json'; uri?: vscode.Uri }) => report.export(args?.format === 'json' ? 'json' : 'csv', args?.uri),
     'hyperguild.clearHistory': async (args?: { confirmed?: boolean }) => {
       const confirmed = args?.confirmed === true
         || (await vscode.window.showWarningMessage('Clear the Hyperguild run history? This cannot be undone.', { modal: true }, 'Clear History')) === 'Clear History';

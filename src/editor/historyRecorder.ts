@@ -21,9 +21,12 @@ export function readHistorySettings(): HistorySettings {
   };
 }
 
-export class HistoryRecorder {
+export class HistoryRecorder implements vscode.Disposable {
   private readonly file: HistoryFile;
   private warned = false;
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** A run or an outcome was recorded, or the history was cleared. */
+  readonly onDidChange = this.changed.event;
 
   constructor(
     storage: vscode.Uri,
@@ -39,12 +42,12 @@ export class HistoryRecorder {
     if (!settings.enabled) return Promise.resolve();
     const { code, ...rest } = input;
     const run: RunRecord = toRecord(settings.keepCode && code ? { ...rest, code } : rest);
-    return this.file.appendRun(run).catch((err: unknown) => this.failed(err));
+    return this.file.appendRun(run).then(() => this.changed.fire(), (err: unknown) => this.failed(err));
   }
 
   outcome(id: string, outcome: Outcome): Promise<void> {
     if (!this.settings().enabled) return Promise.resolve();
-    return this.file.appendOutcome(id, outcome).catch((err: unknown) => this.failed(err));
+    return this.file.appendOutcome(id, outcome).then(() => this.changed.fire(), (err: unknown) => this.failed(err));
   }
 
   /** Newest first. */
@@ -54,8 +57,13 @@ export class HistoryRecorder {
     return runs;
   }
 
-  clear(): Promise<void> {
-    return this.file.clear();
+  async clear(): Promise<void> {
+    await this.file.clear();
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    this.changed.dispose();
   }
 
   private failed(err: unknown): void {

@@ -8,6 +8,8 @@ export interface WarmStatusContext {
   serverUrl: string;
   /** `npm start`'s demo server answers: say so. */
   demo?: boolean;
+  /** Today's runs from the history, for the tooltip. */
+  today?: string;
 }
 
 type ModelState = 'ready' | 'starting' | 'stopping' | undefined;
@@ -94,6 +96,10 @@ export class WarmStatusBar implements vscode.Disposable {
     }
     tip.appendMarkdown('\n');
     tip.appendText(`llama-swap${state.server === 'offline' ? ' (offline)' : ''} at ${serverUrl}`);
+    if (this.context.today) {
+      tip.appendMarkdown('\n\n');
+      tip.appendText(this.context.today);
+    }
     tip.appendMarkdown('\n\nClick to preload or unload a model.');
     this.item.tooltip = tip;
     this.item.show();

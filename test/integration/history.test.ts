@@ -91,3 +91,41 @@ describe('history: every run is remembered', function () {
     assert.deepEqual(await api.getHistory(), []);
   });
 });
+
+describe('history: the escalation report', function () {
+  this.timeout(30_000);
+  const suite = suiteWithFake({
+    models: [{ id: 'qwen-7b' }, { id: 'qwen-32b' }], loaded: 'qwen-7b',
+    responder: (r) => (isJudge(r) ? verdictReply(r.model === 'qwen-7b' ? 'escalate' : 'accept', r.model === 'qwen-7b' ? 'misses the edge case' : 'correct') : codeReply(`function add(a, b) {\n  return b + a; // ${r.model}\n}`)),
+  }, ['qwen-7b', 'qwen-32b']);
+
+  it('opens in the real host and draws its charts from the runs; the history exports as CSV and JSON', async () => {
+    const editor = await openWith(SOURCE, 'javascript');
+    select(editor, 0, 2);
+    assert.equal((await runSkill()).status, 'accepted');
+    const api = (await vscode.extensions.getExtension('hyperguild.hyperguild')!.activate()) as Api;
+    const recorded = Date.now() + 8000;
+    while ((await api.getHistory()).length === 0 && Date.now() < recorded) await new Promise((r) => setTimeout(r, 50));
+    const log = suite.log();
+    const mark = log.logLines.length;
+    await vscode.commands.executeCommand('hyperguild.showReport');
+    await waitFor(() => log.logLines.slice(mark).some((l) => /report rendered: 3 charts, \d+ advice lines, [1-9]\d* runs/.test(l)), `the page reports what it drew (${log.logLines.slice(mark).filter((l) => l.includes('report')).join(' | ')})`, 15_000);
+    const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === 'Hyperguild: Escalation Report');
+    assert.ok(tab, 'the report tab');
+
+    const folder = vscode.workspace.workspaceFolders![0].uri;
+    const csv = vscode.Uri.joinPath(folder, `history-${Date.now()}.csv`);
+    const json = vscode.Uri.joinPath(folder, `history-${Date.now()}.json`);
+    try {
+      await vscode.commands.executeCommand('hyperguild.exportHistory', { format: 'csv', uri: csv });
+      await vscode.commands.executeCommand('hyperguild.exportHistory', { format: 'json', uri: json });
+      const rows = Buffer.from(await vscode.workspace.fs.readFile(csv)).toString('utf8').trim().split('\r\n');
+      assert.match(rows[0], /^run,startedAt,/);
+      assert.ok(rows.some((r) => r.includes('misses the edge case')), 'the escalated attempt is a row');
+      const runs = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(json)).toString('utf8')) as RunRecord[];
+      assert.ok(runs.some((r) => r.attempts.some((a) => a.feedback === 'misses the edge case')));
+    } finally {
+      for (const uri of [csv, json]) await vscode.workspace.fs.delete(uri).then(undefined, () => undefined);
+    }
+  });
+});
