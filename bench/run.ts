@@ -1,5 +1,5 @@
 // `npm run bench [-- --quick] [-- --only=1,3] [-- --server URL]`: the benchmarks (1–6 of issue 6, 7 the syntax gate, 8
-// the judge's prompt cache against a genuine llama-server at URL), a table on stdout and, for
+// the judge's prompt cache against a genuine llama-server at URL, 9–10 the history), a table on stdout and, for
 // a full run of all of them, bench/RESULTS.md. Benchmarks, not tests: a figure that misses its target is
 // reported, never a failure; the exit code is 1 only when a benchmark could not run or a run went wrong
 // (a run not completed, cross-talk between runs, a host start that failed).
@@ -16,6 +16,7 @@ import { GENERATION, JUDGE } from './streams';
 import { startupBench, type StartupResult } from './startup';
 import { syntaxGateBench, type SyntaxGateResult } from './syntaxGate';
 import { judgeCacheBench, percent, type JudgeCacheResult } from './judgeCache';
+import { historyBench, type HistoryBenchResult } from './history';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -27,6 +28,7 @@ interface Plan {
   polling: { scale: number; minutes: number };
   concurrency: { rounds: number; parallel: number; spreadMs: number };
   syntax: { iterations: number };
+  history: { appends: number; runs: number; reports: number };
 }
 
 const FULL: Plan = {
@@ -37,6 +39,7 @@ const FULL: Plan = {
   polling: { scale: 30, minutes: 6 },
   concurrency: { rounds: 6, parallel: 20, spreadMs: 500 },
   syntax: { iterations: 200 },
+  history: { appends: 1000, runs: 10_000, reports: 10 },
 };
 
 /** Proves every benchmark works, in about a minute; its figures are not the results. */
@@ -48,6 +51,7 @@ const QUICK: Plan = {
   polling: { scale: 300, minutes: 3 },
   concurrency: { rounds: 1, parallel: 20, spreadMs: 500 },
   syntax: { iterations: 10 },
+  history: { appends: 50, runs: 10_000, reports: 2 },
 };
 
 const log = (line: string) => console.log(`[bench] ${line}`);
@@ -130,6 +134,20 @@ function syntaxRow(r: SyntaxGateResult): Row {
     ours: ms(r.gate), baseline: `full parse of the spliced file: ${ms(r.fullParse)}`,
     ratio: `${times(r.fullParse.median, r.gate.median)} less`, target: '≤ 10 ms', result: verdict(r.gate.median <= 10),
   };
+}
+
+function historyRows(r: HistoryBenchResult): Row[] {
+  return [
+    {
+      n: '9', what: `History: appending a run (after the diff opens, never before it), ${r.appends} appends`,
+      ours: ms(r.append), baseline: `a bare append of the same line: ${ms(r.bareAppend)}`, ratio: `${times(r.append.median, r.bareAppend.median)}`,
+      target: '≤ 1 ms', result: verdict(r.append.median <= 1),
+    },
+    {
+      n: '10', what: `Escalation report over ${r.runs} runs: read the history, aggregate, build the page (before VS Code paints it)`,
+      ours: ms(r.report, 0), baseline: `reading alone: ${ms(r.readOnly, 0)}`, ratio: '', target: '≤ 300 ms', result: verdict(r.report.median <= 300),
+    },
+  ];
 }
 
 function judgeRow(r: JudgeCacheResult | undefined): Row {
@@ -232,6 +250,7 @@ interface Results {
   concurrency?: { lockstep: ConcurrencyResult; spread: ConcurrencyResult; sequential: ConcurrencyResult };
   syntax?: SyntaxGateResult;
   judge?: JudgeCacheResult;
+  history?: HistoryBenchResult;
   errors: string[];
   durations: Record<string, number>;
 }
@@ -319,6 +338,7 @@ async function main(): Promise<number> {
   if (want('3')) results.cold = await section('cold start', () => coldStartBench({ ...plan.cold, log }));
   if (want('5')) results.polling = await section('polling', () => pollingBench(plan.polling));
   if (want('7')) results.syntax = await section('syntax gate', () => syntaxGateBench(plan.syntax));
+  if (want('9') || want('10')) results.history = await section('history', () => historyBench(plan.history));
   const server = args.includes('--server') ? args[args.indexOf('--server') + 1] : undefined;
   if (want('8') && server) results.judge = await section('judge cache', () => judgeCacheBench(server, plan.quick ? 2 : 20, log));
   if (want('6')) {
@@ -345,6 +365,7 @@ async function main(): Promise<number> {
   if (results.polling) rows.push(pollingRow(results.polling));
   if (results.syntax) rows.push(syntaxRow(results.syntax));
   if (want('8')) rows.push(judgeRow(results.judge));
+  if (results.history) rows.push(...historyRows(results.history));
   if (results.concurrency) rows.push(...concurrencyRows(results.concurrency.lockstep, results.concurrency.spread, results.concurrency.sequential));
   const elapsed = (Date.now() - started) / 1000;
   const durations = Object.entries(results.durations).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ');

@@ -61,6 +61,27 @@ export async function run(): Promise<void> {
     await shoot('log');
     await vscode.commands.executeCommand('workbench.action.closePanel');
     await shoot('status-bar', 48);
+
+    // The escalation report over a history made by real runs: the 7b answer accepted in some, escalated (its
+    // judge, or its syntax) in others; proposals discarded or left open.
+    await vscode.commands.executeCommand('hyperguild.discardProposal');
+    let k = 0;
+    fake.responder = (r) => {
+      const body = r.body as { model: string };
+      if (isJudge(r)) return verdictReply(body.model === 'qwen2.5-coder-7b' && k % 3 !== 0 ? 'escalate' : 'accept', 'checked');
+      return body.model === 'qwen2.5-coder-7b' && k % 4 === 1 ? codeReply('export function average(values: number[]): number {\n  return values.reduce((a, b) => a + b, 0;\n}') : codeReply(BETTER);
+    };
+    for (k = 0; k < 14; k++) {
+      await vscode.window.showTextDocument(doc);
+      editor.selection = new vscode.Selection(start, 0, start + 6, 1);
+      await vscode.commands.executeCommand('hyperguild.runSkill', { skill: 'refactor' });
+      await vscode.commands.executeCommand('hyperguild.discardProposal');
+    }
+    await sleep(500);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('notifications.clearAll');
+    await vscode.commands.executeCommand('hyperguild.showReport');
+    await shoot('report');
   } catch (err) {
     failures = 1;
     console.log(`screenshot scenes failed: ${err instanceof Error ? err.stack : String(err)}`);
