@@ -7,9 +7,8 @@ import { WarmTracker, type ServerWarmState } from './core/warmTracker';
 import { preloadIfCold as preloadModelIfCold } from './core/preload';
 import type { RunReport } from './core/report';
 import type { RunRecord } from './core/history';
-import { HistoryRecorder } from './editor/historyRecorder';
-import { ReportView } from './editor/reportView';
-import { todayLine } from './core/historyReport';
+import { historyFeature } from './editor/historyFeature';
+import { registerCommands, type CommandTable } from './editor/commandTable';
 import { readSettings, currentScope, type Settings } from './editor/settings';
 import { anthropicKey, llamaSwapKey } from './editor/secretKeys';
 import { EngineHost } from './editor/engineHost';
@@ -20,7 +19,7 @@ import { escalateCommand, runSkillCommand, type RunSkillDeps, type RunSkillArgs 
 import { WarmStatusBar } from './editor/warmStatusBar';
 import { showWarmMenu } from './editor/warmMenu';
 import { checkSetupCommand } from './editor/setupCheckCommand';
-import { showError, showWarning } from './editor/notify';
+import { showWarning } from './editor/notify';
 import { tapLog } from './editor/logTap';
 
 /** (contract) What `activate()` returns. */
@@ -80,15 +79,14 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
   const syntax = new SyntaxChecker(path.join(context.extensionPath, 'dist', 'tree-sitter'));
   const cloudRetry = push(new CloudRetry());
   const hasCloudKey = async () => Boolean(await key.get());
-  const history = push(new HistoryRecorder(context.globalStorageUri, log));
-  const updateToday = () => history.get().then((runs) => {
-    today = todayLine(runs, new Date());
-    statusBar.refreshContext();
-  }, () => undefined);
-  push(history.onDidChange(() => void updateToday()));
-  void updateToday();
-  const report = push(new ReportView(history, log));
-  push(proposals.onDidSettle(({ proposal, how }) => proposal.runId && void history.outcome(proposal.runId, how)));
+  const { history, commands: historyCommands, disposables } = historyFeature({
+    storage: context.globalStorageUri, log, proposals,
+    onToday: (line) => {
+      today = line;
+      statusBar.refreshContext();
+    },
+  });
+  disposables.forEach(push);
   const runDeps: RunSkillDeps = { log, proposals, engine, runs, syntax, cloudRetry, hasCloudKey, demo, history, warmth: (m) => tracker.readWarmth(m), warmthHint: (m) => tracker.cachedWarmth(m), preloadIfCold };
   const walkthrough = new WalkthroughProgress(log);
   const runSkill = async (args?: RunSkillArgs) => {
@@ -137,7 +135,8 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
   // The chain is a resource setting: a file in another folder may have another chain.
   push(vscode.window.onDidChangeActiveTextEditor(() => reload()));
 
-  const commands: Record<string, (...args: never[]) => unknown> = {
+  const commands: CommandTable = {
+    ...historyCommands,
     'hyperguild.runSkill': (args?: RunSkillArgs) => runSkill(args),
     'hyperguild.applyProposal': async (target?: vscode.Uri) => {
       const result = await proposals.apply(target);
@@ -168,30 +167,10 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
       });
     },
     'hyperguild.getStarted': () => openWalkthrough(),
-    'hyperguild.showReport': () => report.show(),
-    'hyperguild.exportHistory': (args?: { format?: 'csv' | 'json'; uri?: vscode.Uri }) => report.export(args?.format === 'json' ? 'json' : 'csv', args?.uri),
-    'hyperguild.clearHistory': async (args?: { confirmed?: boolean }) => {
-      const confirmed = args?.confirmed === true
-        || (await vscode.window.showWarningMessage('Clear the Hyperguild run history? This cannot be undone.', { modal: true }, 'Clear History')) === 'Clear History';
-      if (!confirmed) return false;
-      await history.clear();
-      log.info('The run history was cleared.');
-      return true;
-    },
     'hyperguild.openSample': () => openSample(),
     'hyperguild.warmModelMenu': () => showWarmMenu({ client: client(), tracker, localModels: localModels(), log }),
   };
-  for (const [id, handler] of Object.entries(commands)) {
-    push(vscode.commands.registerCommand(id, async (...args: never[]) => {
-      try {
-        return await handler(...args);
-      } catch (err) {
-        // The last net: no command ends in an unexplained exception.
-        showError(log, `Hyperguild: "${id}" failed unexpectedly; the log has the detail.`, err instanceof Error ? err.stack : String(err));
-        return undefined;
-      }
-    }));
-  }
+  registerCommands(commands, log).forEach(push);
 
   for (const d of walkthrough.follow({ tracker, key, chainValid: () => settings.tiers !== undefined })) push(d);
   if (demo) void openWalkthrough();

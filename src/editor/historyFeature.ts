@@ -1,0 +1,46 @@
+// The run history's editor side in one place: the recorder, the proposals' outcomes, the report, today's line for
+// the status bar, and their commands.
+import * as vscode from 'vscode';
+import { todayLine } from '../core/historyReport';
+import type { CommandTable } from './commandTable';
+import { HistoryRecorder } from './historyRecorder';
+import type { ProposalManager } from './proposals';
+import { ReportView } from './reportView';
+
+export interface HistoryFeature {
+  history: HistoryRecorder;
+  commands: CommandTable;
+  disposables: vscode.Disposable[];
+}
+
+export function historyFeature(deps: {
+  storage: vscode.Uri;
+  log: vscode.LogOutputChannel;
+  proposals: ProposalManager;
+  /** Today's line changed: the status bar shows it in its tooltip. */
+  onToday: (line: string) => void;
+}): HistoryFeature {
+  const { log } = deps;
+  const history = new HistoryRecorder(deps.storage, log);
+  const report = new ReportView(history, log);
+  const updateToday = () => history.get().then((runs) => deps.onToday(todayLine(runs, new Date())), () => undefined);
+  void updateToday();
+  const disposables: vscode.Disposable[] = [
+    history, report,
+    history.onDidChange(() => void updateToday()),
+    deps.proposals.onDidSettle(({ proposal, how }) => proposal.runId && void history.outcome(proposal.runId, how)),
+  ];
+  const commands: CommandTable = {
+    'hyperguild.showReport': () => report.show(),
+    'hyperguild.exportHistory': (args?: { format?: 'csv' | 'json'; uri?: vscode.Uri }) => report.export(args?.format === 'json' ? 'json' : 'csv', args?.uri),
+    'hyperguild.clearHistory': async (args?: { confirmed?: boolean }) => {
+      const confirmed = args?.confirmed === true
+        || (await vscode.window.showWarningMessage('Clear the Hyperguild run history? This cannot be undone.', { modal: true }, 'Clear History')) === 'Clear History';
+      if (!confirmed) return false;
+      await history.clear();
+      log.info('The run history was cleared.');
+      return true;
+    },
+  };
+  return { history, commands, disposables };
+}
