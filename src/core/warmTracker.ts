@@ -60,6 +60,8 @@ function bounded<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
+const normalize = (read: RunningModel[] | PolledModels): PolledModels => (Array.isArray(read) ? { models: read } : read);
+
 /** Sorted: the server's order is not stable, and a reordering is not a change. */
 function toState(polled: PolledModels): ServerWarmState {
   const models = polled.models.map((m) => ({ id: m.model, state: m.state })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -218,7 +220,7 @@ export class WarmTracker {
     try {
       const read = await bounded(this.fetchRunning(abort.signal), abort.signal);
       if (!this.aliasesKnown && this.fetchAliases) await this.loadAliases(this.fetchAliases, abort.signal);
-      polled = Array.isArray(read) ? { models: read } : read;
+      polled = normalize(read);
       next = toState(polled);
     } catch {
       next = { server: 'offline', models: [] };
@@ -243,7 +245,7 @@ export class WarmTracker {
 
   /** A read outside the polling loop (readWarmth): the newest state, for the status bar too. */
   private accept(read: RunningModel[] | PolledModels): void {
-    const polled = Array.isArray(read) ? { models: read } : read;
+    const polled = normalize(read);
     this.lastSuccessAt = this.clock.now();
     this.answersAnyModel = polled.answersAnyModel === true;
     this.update(toState(polled));

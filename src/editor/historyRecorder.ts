@@ -25,7 +25,7 @@ export class HistoryRecorder implements vscode.Disposable {
   private readonly file: HistoryFile;
   private warned = false;
   private readonly changed = new vscode.EventEmitter<void>();
-  /** A run or an outcome was recorded, or the history was cleared. */
+  /** A run was recorded or the history was cleared (an outcome changes no count, so it does not fire). */
   readonly onDidChange = this.changed.event;
 
   constructor(
@@ -47,7 +47,7 @@ export class HistoryRecorder implements vscode.Disposable {
 
   outcome(id: string, outcome: Outcome): Promise<void> {
     if (!this.settings().enabled) return Promise.resolve();
-    return this.file.appendOutcome(id, outcome).then(() => this.changed.fire(), (err: unknown) => this.failed(err));
+    return this.file.appendOutcome(id, outcome).catch((err: unknown) => this.failed(err));
   }
 
   /** Newest first. */

@@ -205,10 +205,11 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume, con
   const { settings, tiers, choice, document, anchor, task } = ctx;
   const runId = randomUUID();
   const startedAt = new Date();
+  const workspace = vscode.workspace.getWorkspaceFolder(document.uri)?.name;
   // After the diff is open (or the run has failed): never on the path between the answer and the diff.
   const remember = (result: RecordInput['result']) => void deps.history?.record({
     id: runId, startedAt, languageId: document.languageId, skill: choice.skill.id, chain: tiers.map((t) => t.model), result,
-    ...(vscode.workspace.getWorkspaceFolder(document.uri) && { workspace: vscode.workspace.getWorkspaceFolder(document.uri)!.name }),
+    ...(workspace && { workspace }),
     ...(continues && { continues }),
     code: { selection: task.selection, ...(task.instruction && { instruction: task.instruction }) },
   });

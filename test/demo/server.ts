@@ -10,7 +10,7 @@ export const DEMO_KEY = 'sk-ant-demo-not-a-real-key';
 const SMALL = 'qwen2.5-coder-7b';
 const BIG = 'qwen2.5-coder-32b';
 
-const AVERAGE = [
+export const AVERAGE = [
   'export function average(values: number[]): number {',
   '  if (values.length === 0) return 0;',
   '  const total = values.reduce((sum, v) => sum + v, 0);',

@@ -5,6 +5,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { FakeLlamaSwap } from '../fakes/fakeLlamaSwap';
 import { codeReply, isJudge, sleep, verdictReply, waitFor } from '../integration/support/host';
+import { AVERAGE } from '../demo/server';
 
 const MEDIA = path.resolve(__dirname, '../../../media');
 
@@ -16,13 +17,7 @@ async function shoot(name: string, bottom?: number): Promise<void> {
   await waitFor(() => fs.existsSync(file), `${name}.png`, 15_000);
 }
 
-const BETTER = [
-  'export function average(values: number[]): number {',
-  '  if (values.length === 0) return 0;',
-  '  const total = values.reduce((sum, v) => sum + v, 0);',
-  '  return total / values.length;',
-  '}',
-].join('\n');
+const BETTER = AVERAGE;
 
 export async function run(): Promise<void> {
   let failures = 0;

@@ -1,4 +1,12 @@
 import { BackendError, type BackendId, type ChatBackend, type ChatRequest, type ChatResult } from '../../src/core/types';
+import { parseChain, type Tier } from '../../src/core/chain';
+
+/** The tiers of a chain setting; a test's chain is valid or the test is wrong. */
+export function tiersOf(...entries: unknown[]): Tier[] {
+  const r = parseChain(entries);
+  if (!r.ok) throw new Error(r.message);
+  return r.tiers;
+}
 
 /** What one scripted call does: answer (streamed in pieces), fail, or hang until cancelled. */
 export type Script =

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AnthropicBackend } from '../../src/backends/anthropic';
 import { LlamaSwapClient } from '../../src/backends/llamaSwap';
-import { parseChain } from '../../src/core/chain';
+import { tiersOf } from '../support/scriptedBackend';
 import { runChain, type RunEvent } from '../../src/core/orchestrator';
 import { BUILT_IN_SKILLS } from '../../src/core/skills';
 import { WarmTracker } from '../../src/core/warmTracker';
@@ -38,10 +38,8 @@ describe('the demo of npm start', function () {
   });
 
   const run = (name: string, events: RunEvent[] = []) => {
-    const chain = parseChain(['qwen2.5-coder-7b', 'qwen2.5-coder-32b', 'claude-sonnet-5-5']);
-    assert.ok(chain.ok);
     return runChain({
-      tiers: chain.tiers, skill: refactor, maxTokens: 512, warmth: (m) => tracker.readWarmth(m), onEvent: (e) => events.push(e),
+      tiers: tiersOf('qwen2.5-coder-7b', 'qwen2.5-coder-32b', 'claude-sonnet-5-5'), skill: refactor, maxTokens: 512, warmth: (m) => tracker.readWarmth(m), onEvent: (e) => events.push(e),
       task: { filePath: 'src/math.ts', languageId: 'typescript', selection: selection(name), before: '', after: '' },
       backends: { 'llama-swap': client, anthropic: new AnthropicBackend({ getApiKey: () => Promise.resolve(DEMO_KEY), baseUrl: demo.cloud.url }) },
     });

@@ -1,13 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { parseChain } from '../../src/core/chain';
+import { tiersOf as tiers } from '../support/scriptedBackend';
 import { closestNames, failureHelp } from '../../src/core/failureHelp';
 import type { Attempt } from '../../src/core/orchestrator';
 
-const tiers = (...names: string[]) => {
-  const r = parseChain(names);
-  if (!r.ok) throw new Error(r.message);
-  return r.tiers;
-};
 const attempt = (model: string, tier: 'local' | 'cloud', extra: Partial<Attempt>): Attempt => ({
   tierIndex: 0, model, label: model, tier, backend: tier === 'local' ? 'llama-swap' : 'anthropic', durationMs: 1, warm: 'unknown', verdict: 'error', ...extra,
 });

@@ -3,13 +3,12 @@
 // whose slots reuse a prompt prefix as llama-server's do.
 import * as assert from 'node:assert/strict';
 import { LlamaSwapClient } from '../../src/backends/llamaSwap';
-import { parseChain } from '../../src/core/chain';
 import { runChain } from '../../src/core/orchestrator';
 import type { Task } from '../../src/core/prompts';
 import { judgePromptLine } from '../../src/core/report';
 import { BUILT_IN_SKILLS } from '../../src/core/skills';
 import { FakeLlamaSwap, type RecordedRequest } from '../fakes/fakeLlamaSwap';
-import { fence } from '../support/scriptedBackend';
+import { fence, tiersOf as tiers } from '../support/scriptedBackend';
 
 const refactor = BUILT_IN_SKILLS.find((s) => s.id === 'refactor')!;
 const selection = Array.from({ length: 40 }, (_, i) => `  total = total + values[${i}] * weights[${i}];`).join('\n');
@@ -17,11 +16,6 @@ const task: Task = { filePath: 'a.ts', languageId: 'typescript', selection, befo
 const ANSWER = fence('total = values.reduce((t, v, i) => t + v * weights[i], total);');
 const isJudge = (r: RecordedRequest) => typeof r.body === 'object' && r.body !== null && 'response_format' in r.body;
 type Body = { messages: { role: string; content: string }[]; response_format?: { type: string; json_schema: { schema: unknown } } };
-const tiers = (...names: string[]) => {
-  const r = parseChain(names);
-  if (!r.ok) throw new Error(r.message);
-  return r.tiers;
-};
 
 describe('the self-judge reuses the server\'s prompt cache', function () {
   this.timeout(8000);

@@ -2,21 +2,16 @@
 // of the same run swapped out is not reported warm from a cache that predates the swap.
 import * as assert from 'node:assert/strict';
 import { LlamaSwapClient } from '../../src/backends/llamaSwap';
-import { parseChain } from '../../src/core/chain';
 import { runChain } from '../../src/core/orchestrator';
 import { BUILT_IN_SKILLS } from '../../src/core/skills';
 import { WarmTracker } from '../../src/core/warmTracker';
 import { FakeLlamaSwap, type RecordedRequest } from '../fakes/fakeLlamaSwap';
-import { fence } from '../support/scriptedBackend';
+import { fence, tiersOf } from '../support/scriptedBackend';
 
 const refactor = BUILT_IN_SKILLS.find((s) => s.id === 'refactor')!;
 const task = { filePath: 'a.ts', languageId: 'typescript', selection: 'let x = 1;', before: '', after: '' };
 const isJudge = (r: RecordedRequest) => typeof r.body === 'object' && r.body !== null && 'response_format' in r.body;
-const chain = () => {
-  const r = parseChain(['model-a', 'model-b']);
-  if (!r.ok) throw new Error(r.message);
-  return r.tiers;
-};
+const chain = () => tiersOf('model-a', 'model-b');
 
 describe('tier warmth after a swap within the run', function () {
   this.timeout(8000);
@@ -53,10 +48,8 @@ describe('tier warmth after a swap within the run', function () {
   });
 
   it('a model that stays loaded is reported ready', async () => {
-    const single = parseChain(['model-b']);
-    assert.ok(single.ok);
     const result = await runChain({
-      tiers: single.tiers, skill: refactor, task, maxTokens: 64, backends: { 'llama-swap': client, anthropic: client },
+      tiers: tiersOf('model-b'), skill: refactor, task, maxTokens: 64, backends: { 'llama-swap': client, anthropic: client },
       warmth: (m) => tracker.readWarmth(m),
     });
     assert.equal(result.attempts[0].warm, 'ready');
