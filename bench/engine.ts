@@ -9,7 +9,7 @@ import { parseChain, type Tier } from '../src/core/chain';
 import { runChain, type RunEvent, type RunResult, type WarmthSource } from '../src/core/orchestrator';
 import type { Task } from '../src/core/prompts';
 import { BUILT_IN_SKILLS } from '../src/core/skills';
-import type { BackendId, ChatBackend, ChatRequest, ChatResult } from '../src/core/types';
+import type { ChatBackend, ChatRequest, ChatResult } from '../src/core/types';
 import { WarmTracker } from '../src/core/warmTracker';
 import { FakeAnthropic, type FakeReply, type RecordedRequest as CloudRequest } from '../test/fakes/fakeAnthropic';
 import { FakeLlamaSwap, type RecordedRequest } from '../test/fakes/fakeLlamaSwap';
@@ -126,7 +126,7 @@ interface Ledger {
 
 interface Context {
   ledger: Ledger;
-  backends: Record<BackendId, ChatBackend>;
+  backends: Record<string, ChatBackend>;
   warmth?: WarmthSource;
 }
 

@@ -3,16 +3,19 @@ import * as vscode from 'vscode';
 import { SyntaxChecker } from './syntax/syntaxGate';
 import { CloudRetry, RETRY_ON_CLOUD_COMMAND } from './editor/failureActions';
 import { WalkthroughProgress, openOnFirstInstall, openSample, openWalkthrough } from './editor/walkthrough';
-import { WarmTracker, type ServerWarmState } from './core/warmTracker';
+import type { ServerWarmState } from './core/warmTracker';
+import { WarmBoard } from './core/warmBoard';
+import { backendKey } from './core/chain';
 import { preloadIfCold as preloadModelIfCold } from './core/preload';
 import type { RunReport } from './core/report';
 import type { RunRecord } from './core/history';
+import type { Tier } from './core/chain';
 import { historyFeature } from './editor/historyFeature';
 import { registerCommands, type CommandTable } from './editor/commandTable';
 import { readSettings, currentScope, type Settings } from './editor/settings';
-import { anthropicKey, llamaSwapKey } from './editor/secretKeys';
+import { anthropicKey, llamaSwapKey, ServerKeys } from './editor/secretKeys';
+import { clientOf, namedServerChecks, watchedServers } from './editor/localServers';
 import { EngineHost } from './editor/engineHost';
-import type { LlamaSwapClient } from './backends/llamaSwap';
 import { ProposalManager } from './editor/proposals';
 import { RunRegistry } from './editor/runRegistry';
 import { escalateCommand, runSkillCommand, type RunSkillDeps, type RunSkillArgs } from './editor/runSkillCommand';
@@ -33,12 +36,6 @@ export interface HyperguildApi {
   testing?: { logLines: readonly string[] };
 }
 
-/** One poll of the local server: what is loaded, and whether it serves one model whatever a request names. */
-async function pollServer(client: LlamaSwapClient, signal: AbortSignal) {
-  const status = await client.status(signal);
-  return { models: status.models, answersAnyModel: status.kind === 'llama-server (single model)' };
-}
-
 /** Composition root: the log first, then each part, every disposable into the context. */
 export function activate(context: vscode.ExtensionContext): HyperguildApi {
   const channel = vscode.window.createOutputChannel('Hyperguild', { log: true });
@@ -53,27 +50,29 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
   let settings: Settings = readSettings(currentScope());
   const key = anthropicKey(context.secrets);
   const swapKey = llamaSwapKey(context.secrets);
-  const engine = push(new EngineHost(key, swapKey));
+  const serverKeys = new ServerKeys(context.secrets);
+  const engine = push(new EngineHost(key, swapKey, serverKeys));
   const proposals = push(new ProposalManager(log));
   const runs = push(new RunRegistry());
-  const client = () => engine.llamaSwap(settings);
-  const localModels = () => (settings.tiers ?? []).filter((t) => t.kind === 'local').map((t) => t.model);
 
-  const tracker = new WarmTracker({
-    fetchRunning: (signal) => pollServer(client(), signal),
-    fetchAliases: (signal) => client().models(signal),
-    intervalMs: settings.pollSeconds * 1000,
-  });
-  push({ dispose: () => tracker.dispose() });
+  // One tracker per local server of the chain; the first local tier's server is the status bar's item.
+  const board = new WarmBoard({ intervalMs: settings.pollSeconds * 1000 });
+  push({ dispose: () => board.dispose() });
   const warmChanged = push(new vscode.EventEmitter<ServerWarmState>());
-  push(tracker.onDidChange((state) => warmChanged.fire(state)));
+  push(board.onDidChangePrimary((state) => warmChanged.fire(state)));
   // Set only by `npm start` when it runs its demo server (scripts/start.sh): everything then says "demo".
   const demo = process.env.HYPERGUILD_DEMO === '1';
   let today: string | undefined;
-  const statusBar = push(new WarmStatusBar(tracker, () => ({ localModels: localModels(), serverUrl: settings.llamaSwapUrl, demo, today })));
+  const statusBar = push(new WarmStatusBar(board, () => ({ demo, today })));
+  const watch = () => board.setServers(watchedServers(engine, settings));
+  watch();
 
-  const preloadIfCold = (run: Settings, model: string) =>
-    void preloadModelIfCold({ tracker, preload: (m) => engine.llamaSwap(run).preload(m), log }, model);
+  const preloadIfCold = (run: Settings, tier: Tier) => {
+    const tracker = board.tracker(backendKey(tier));
+    const client = clientOf(engine, run, backendKey(tier));
+    const preload = client?.preload?.bind(client);
+    if (tracker && preload) void preloadModelIfCold({ tracker, preload: (m) => preload(m), log }, tier.model);
+  };
 
   // Grammars load on the first run in each language, from the files the package ships (see esbuild.mjs).
   const syntax = new SyntaxChecker(path.join(context.extensionPath, 'dist', 'tree-sitter'));
@@ -87,7 +86,7 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
     },
   });
   disposables.forEach(push);
-  const runDeps: RunSkillDeps = { log, proposals, engine, runs, syntax, cloudRetry, hasCloudKey, demo, history, warmth: (m) => tracker.readWarmth(m), warmthHint: (m) => tracker.cachedWarmth(m), preloadIfCold };
+  const runDeps: RunSkillDeps = { log, proposals, engine, runs, syntax, cloudRetry, hasCloudKey, demo, history, warmth: (m, k) => board.readWarmth(m, k), warmthHint: (m, k) => board.cachedWarmth(m, k), preloadIfCold };
   const walkthrough = new WalkthroughProgress(log);
   const runSkill = async (args?: RunSkillArgs) => {
     const report = await runSkillCommand(runDeps, args);
@@ -110,28 +109,28 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
     }
   };
 
-  const resetSource = () => {
-    engine.settingsInEffect(settings);
-    tracker.setSource((signal) => pollServer(client(), signal), (signal) => client().models(signal));
-  };
   const reload = () => {
     const before = settings;
     settings = readSettings(currentScope());
-    if (before.llamaSwapUrl !== settings.llamaSwapUrl || before.firstByteTimeoutMs !== settings.firstByteTimeoutMs) resetSource();
-    if (before.pollSeconds !== settings.pollSeconds) tracker.setIntervalMs(settings.pollSeconds * 1000);
+    if (before.pollSeconds !== settings.pollSeconds) board.setIntervalMs(settings.pollSeconds * 1000);
     engine.settingsInEffect(settings);
+    watch();
     statusBar.refreshContext();
   };
+  // Keys live in secret storage, read asynchronously: clients are rebuilt once they are known or changed.
+  const loadServerKeys = () => serverKeys.load(settings.servers.keys()).then(reload, (err: unknown) => log.warn(`Reading the server keys failed: ${String(err)}`));
 
   push(vscode.workspace.onDidChangeConfiguration((e) => {
     if (!e.affectsConfiguration('hyperguild')) return;
     reload();
+    if (e.affectsConfiguration('hyperguild.servers')) void loadServerKeys();
     reportProblems(settings.problems);
   }));
   push(vscode.workspace.onDidGrantWorkspaceTrust(reload));
-  // llama-swap's key lives in secret storage, read asynchronously: rebuild the client once known or changed.
-  push(swapKey.onDidChange(resetSource));
-  void swapKey.get().then((k) => k && resetSource(), (err: unknown) => log.warn(`Reading the llama-swap key failed: ${String(err)}`));
+  push(swapKey.onDidChange(reload));
+  push(serverKeys.onDidChange(reload));
+  void swapKey.get().then((k) => k && reload(), (err: unknown) => log.warn(`Reading the llama-swap key failed: ${String(err)}`));
+  void loadServerKeys();
   // The chain is a resource setting: a file in another folder may have another chain.
   push(vscode.window.onDidChangeActiveTextEditor(() => reload()));
 
@@ -157,6 +156,9 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
     'hyperguild.clearAnthropicKey': () => key.clear(),
     'hyperguild.setLlamaSwapKey': () => swapKey.promptAndStore(),
     'hyperguild.clearLlamaSwapKey': () => swapKey.clear(),
+    // From Check Setup's line or a caller, the server's name; from the palette, a pick.
+    'hyperguild.setServerKey': (name?: unknown) => serverKeys.promptAndStore(readSettings(currentScope()).servers, typeof name === 'string' ? name : undefined),
+    'hyperguild.clearServerKey': (name?: unknown) => serverKeys.clear(readSettings(currentScope()).servers, typeof name === 'string' ? name : undefined),
     'hyperguild.checkSetup': async () => {
       const s = readSettings(currentScope());
       untrustedNote(s);
@@ -164,21 +166,22 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
       return checkSetupCommand({
         log, client: engine.llamaSwap(s), serverUrl: s.llamaSwapUrl, tiers: s.tiers ?? [],
         hasAnthropicKey: Boolean(await key.get()), settingsProblems: s.problems, verifierModel: s.verifierModel,
+        servers: namedServerChecks(engine, s, serverKeys),
       });
     },
     'hyperguild.getStarted': () => openWalkthrough(),
     'hyperguild.openSample': () => openSample(),
-    'hyperguild.warmModelMenu': () => showWarmMenu({ client: client(), tracker, localModels: localModels(), log }),
+    'hyperguild.warmModelMenu': () => showWarmMenu({ board, clientOf: (k) => clientOf(engine, settings, k), log }),
   };
   registerCommands(commands, log).forEach(push);
 
-  for (const d of walkthrough.follow({ tracker, key, chainValid: () => settings.tiers !== undefined })) push(d);
+  for (const d of walkthrough.follow({ board, key, chainValid: () => settings.tiers !== undefined })) push(d);
   if (demo) void openWalkthrough();
   else if (context.extensionMode !== vscode.ExtensionMode.Test) openOnFirstInstall(context.globalState);
 
   reportProblems(settings.problems);
   untrustedNote(settings);
-  return { runSkill, getHistory: (options) => history.get(options?.limit), getWarmState: () => tracker.state, onDidChangeWarmState: warmChanged.event, ...(testLog && { testing: { logLines: testLog } }) };
+  return { runSkill, getHistory: (options) => history.get(options?.limit), getWarmState: () => board.primaryState, onDidChangeWarmState: warmChanged.event, ...(testLog && { testing: { logLines: testLog } }) };
 }
 
 export function deactivate(): void {}

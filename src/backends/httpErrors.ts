@@ -1,10 +1,9 @@
-// Turns what a llama-swap exchange can end with (an error status, a network failure, a timer, a broken
+// Turns what an exchange with a local or OpenAI-compatible server can end with (an error status, a network failure, a timer, a broken
 // stream) into a BackendError: one sentence for the user naming the model and the server, the raw body
 // for the log. No editor import.
 import { STATUS_CODES } from 'node:http';
 import { BackendError, type BackendErrorKind } from '../core/types';
 
-const SETTING = 'hyperguild.llamaSwapUrl';
 const MAX_DETAIL = 4096;
 
 /** The server as the user should see it: no credentials, query or trailing slash. */
@@ -116,11 +115,28 @@ export function errorDetail(err: unknown): string {
  * Builds the sentences for one server. `subject` starts the sentence ("qwen-7b", "Preloading qwen-7b",
  * "GET /running"); `model` is named in the unreachable sentence when there is one.
  */
-export class LlamaSwapErrors {
-  constructor(
-    readonly address: string,
-    private readonly apiKey?: string,
-  ) {}
+export interface ServerNaming {
+  /** The server's kind as sentences name it: "llama-swap", "Ollama", "LM Studio". */
+  kind: string;
+  address: string;
+  apiKey?: string;
+  /** What to do when it does not answer, e.g. "start it or fix hyperguild.llamaSwapUrl". */
+  fix: string;
+}
+
+export class ServerErrors {
+  readonly address: string;
+  /** "llama-swap at http://127.0.0.1:8080". */
+  readonly server: string;
+  private readonly apiKey?: string;
+  private readonly fix: string;
+
+  constructor(naming: ServerNaming) {
+    this.address = naming.address;
+    this.server = `${naming.kind} at ${naming.address}`;
+    this.apiKey = naming.apiKey;
+    this.fix = naming.fix;
+  }
 
   private make(kind: BackendErrorKind, message: string, status?: number, detail?: string, serverSilent?: boolean): BackendError {
     const clip = detail && detail.length > MAX_DETAIL ? `${detail.slice(0, MAX_DETAIL)}…` : detail;
@@ -136,13 +152,13 @@ export class LlamaSwapErrors {
   status(subject: string, status: number, body: string): BackendError {
     const reason = reasonFromBody(body) ?? (status === 502 ? 'the model process stopped answering (empty reply)' : describeStatus(status));
     if (status === 401 || status === 403) {
-      return this.make('auth', `${subject} was refused by llama-swap at ${this.address}: the API key is missing or wrong (${status}).`, status, body);
+      return this.make('auth', `${subject} was refused by ${this.server}: the API key is missing or wrong (${status}).`, status, body);
     }
-    return this.make('http', `${subject} failed on llama-swap at ${this.address}: ${reason} (${status}).`, status, body || undefined);
+    return this.make('http', `${subject} failed on ${this.server}: ${reason} (${status}).`, status, body || undefined);
   }
 
   unknownModel(model: string, body: string): BackendError {
-    return this.make('http', `${model} is not a model llama-swap at ${this.address} knows, so there was nothing to unload (404); check the name in hyperguild.chain.`, 404, body || undefined);
+    return this.make('http', `${model} is not a model ${this.server} knows, so there was nothing to unload (404); check the name in hyperguild.chain.`, 404, body || undefined);
   }
 
   singleModel(model: string): BackendError {
@@ -150,41 +166,41 @@ export class LlamaSwapErrors {
   }
 
   notRunning(model: string, body: string): BackendError {
-    return this.make('http', `${model} is not running on llama-swap at ${this.address} (or is not a configured model), so there was nothing to unload (404).`, 404, body || undefined);
+    return this.make('http', `${model} is not running on ${this.server} (or is not a configured model), so there was nothing to unload (404).`, 404, body || undefined);
   }
 
   unreachable(model: string | undefined, err: unknown): BackendError {
     const forModel = model ? ` for ${model}` : '';
-    return this.make('unreachable', `llama-swap at ${this.address} is not reachable${forModel} (${networkReason(err)}); start it or fix ${SETTING}.`, undefined, errorDetail(err));
+    return this.make('unreachable', `${this.server} is not reachable${forModel} (${networkReason(err)}); ${this.fix}.`, undefined, errorDetail(err));
   }
 
   brokenConnection(subject: string, err: unknown): BackendError {
-    return this.make('stream', `${subject} failed on llama-swap at ${this.address}: the connection broke mid-answer (${networkReason(err)}).`, undefined, errorDetail(err));
+    return this.make('stream', `${subject} failed on ${this.server}: the connection broke mid-answer (${networkReason(err)}).`, undefined, errorDetail(err));
   }
 
   streamProblem(subject: string, kind: 'stream' | 'protocol', reason: string, status?: number, detail?: string): BackendError {
     const code = status !== undefined ? ` (${status})` : '';
-    return this.make(kind, `${subject} failed on llama-swap at ${this.address}: ${oneLine(reason)}${code}.`, status, detail);
+    return this.make(kind, `${subject} failed on ${this.server}: ${oneLine(reason)}${code}.`, status, detail);
   }
 
   notJson(subject: string, body: string): BackendError {
-    return this.make('protocol', `${subject} on llama-swap at ${this.address} got an answer that is not the expected JSON.`, undefined, body);
+    return this.make('protocol', `${subject} on ${this.server} got an answer that is not the expected JSON.`, undefined, body);
   }
 
   firstByteTimeout(subject: string, ms: number): BackendError {
-    return this.make('timeout', `${subject} got no answer from llama-swap at ${this.address} within ${formatDuration(ms)}, so the request was cut (a cold model load can take minutes).`, undefined, undefined, true);
+    return this.make('timeout', `${subject} got no answer from ${this.server} within ${formatDuration(ms)}, so the request was cut (a cold model load can take minutes).`, undefined, undefined, true);
   }
 
   idleTimeout(subject: string, ms: number): BackendError {
-    return this.make('timeout', `${subject} on llama-swap at ${this.address} went silent for ${formatDuration(ms)} mid-answer, so the stream was cut.`);
+    return this.make('timeout', `${subject} on ${this.server} went silent for ${formatDuration(ms)} mid-answer, so the stream was cut.`);
   }
 
   tooLarge(subject: string, maxBytes: number): BackendError {
-    return this.make('too-large', `${subject} on llama-swap at ${this.address} sent an answer over ${formatBytes(maxBytes)}, so it was cut.`);
+    return this.make('too-large', `${subject} on ${this.server} sent an answer over ${formatBytes(maxBytes)}, so it was cut.`);
   }
 
   cancelled(subject: string): BackendError {
-    return this.make('cancelled', `${subject} on llama-swap at ${this.address} was cancelled.`);
+    return this.make('cancelled', `${subject} on ${this.server} was cancelled.`);
   }
 }
 

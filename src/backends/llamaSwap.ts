@@ -1,18 +1,26 @@
 // The llama-swap client: streamed chat, which models are warm, preload and unload. Plain Node (undici),
 // no editor import. Every failure becomes a BackendError whose message is one sentence naming the model
 // and the server; bodies go to `detail`.
-import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { Agent, Dispatcher } from 'undici';
 import * as z from 'zod/mini';
-import { BackendError, type ChatBackend, type ChatRequest, type ChatResult, type RunningModel } from '../core/types';
-import { displayAddress, LlamaSwapErrors, retryAfterMs } from './httpErrors';
-import { ChatStreamReader } from './sse';
+import type { ChatRequest, ChatResult, ModelInfo, ModelServer, RunningModel, ServerStatus as CoreStatus } from '../core/types';
+
+export type { ModelInfo } from '../core/types';
+import { HttpClient, MAX_ERROR_BODY, parseJson, type Exchange, type SmallExchange } from './http';
+import { openAiChat } from './openAiChat';
 
 export interface LlamaSwapOptions {
   baseUrl: string;
   /** llama-swap's own key (its `apiKeys`), sent as `Authorization: Bearer` to this server only. */
   apiKey?: string;
+  /**
+   * Which server the user said it is. `llama-server` skips the `/running` probe (llama-server has none);
+   * `llama-swap` (the default) learns from the answers whether llama-swap or a llama-server answers.
+   */
+  kind?: 'llama-swap' | 'llama-server';
+  /** What to do when it does not answer; default "start it or fix hyperguild.llamaSwapUrl". */
+  fix?: string;
+  /** How sentences name it, e.g. `llama-server "gpu"`; default its kind. */
+  label?: string;
   /** Wait for response headers and the first body byte. A cold load can take minutes: default 300 s. */
   firstByteTimeoutMs?: number;
   /** A started stream that sends nothing this long is cut. Default 60 s. */
@@ -23,75 +31,12 @@ export interface LlamaSwapOptions {
   requestTimeoutMs?: number;
 }
 
-export interface ModelInfo {
-  id: string;
-  aliases: string[];
-}
-
 /** Which server answers at the address; learnt from its answers (`/running`, `/models`). */
 export type ServerKind = 'llama-swap' | 'llama-server router' | 'llama-server (single model)';
 
 /** What a poll reads: the server's kind and its models that are not stopped. */
-export interface ServerStatus {
+export interface ServerStatus extends CoreStatus {
   kind: ServerKind;
-  models: RunningModel[];
-}
-
-const RETRY_429_MAX_MS = 5_000;
-const MAX_ERROR_BODY = 64 * 1024;
-const MAX_SMALL_BODY = 4 * 1024 * 1024;
-
-/** How one exchange is bounded and named in error sentences. */
-interface Exchange {
-  method: 'GET' | 'POST';
-  path: string;
-  subject: string;
-  model?: string;
-  body?: string;
-  signal?: AbortSignal;
-  firstByteMs: number;
-  idleMs: number;
-}
-
-/**
- * One exchange's abort reasons. Whatever ends it first (caller's signal, a timer, a stream problem)
- * records its BackendError and aborts the connection; later causes are ignored.
- */
-class Guard {
-  readonly controller = new AbortController();
-  reason?: BackendError;
-  private timer?: NodeJS.Timeout;
-  private readonly onOuterAbort: () => void;
-
-  constructor(
-    private readonly outer: AbortSignal | undefined,
-    cancelled: () => BackendError,
-  ) {
-    this.onOuterAbort = () => this.fail(cancelled());
-    if (outer?.aborted) this.onOuterAbort();
-    else outer?.addEventListener('abort', this.onOuterAbort, { once: true });
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  /** (Re)starts the one timer: the first-byte timer, then the idle timer on every chunk. */
-  arm(ms: number, make: () => BackendError): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.fail(make()), ms);
-  }
-
-  fail(error: BackendError): void {
-    if (this.reason) return;
-    this.reason = error;
-    this.controller.abort(error);
-  }
-
-  dispose(): void {
-    clearTimeout(this.timer);
-    this.outer?.removeEventListener('abort', this.onOuterAbort);
-  }
 }
 
 const RunningEntry = z.object({ model: z.string().check(z.minLength(1)), state: z.enum(['starting', 'ready', 'stopping']) });
@@ -111,77 +56,39 @@ const RouterEntry = z.object({ id: z.string().check(z.minLength(1)), status: z.o
 const ROUTER_STATE: Record<string, RunningModel['state'] | undefined> = { loaded: 'ready', loading: 'starting' };
 const FLAVOR_KIND = { 'llama-swap': 'llama-swap', router: 'llama-server router', single: 'llama-server (single model)' } as const;
 
-/**
- * undici is required on the first request, not at import: the status bar's first poll runs after
- * activation, so activation never parses it (esbuild ships it as dist/undici.js, see esbuild.mjs).
- */
-let undici: typeof import('undici') | undefined;
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose, see above
-const loadUndici = () => (undici ??= require('undici') as typeof import('undici'));
-
-export class LlamaSwapClient implements ChatBackend {
-  readonly id = 'llama-swap' as const;
+export class LlamaSwapClient implements ModelServer {
+  readonly id: 'llama-swap' | 'llama-server';
   /** The server as shown to the user. */
   readonly address: string;
-  private readonly base: URL;
-  private agentInstance: Agent | undefined;
+  private readonly http: HttpClient;
   /** Which server answers: llama-swap, llama-server in router mode, or a single-model llama-server. */
   private flavor: keyof typeof FLAVOR_KIND | undefined;
-  private readonly errors: LlamaSwapErrors;
   private readonly firstByteMs: number;
   private readonly idleMs: number;
   private readonly maxAnswerBytes: number;
-  private readonly requestMs: number;
 
-  constructor(private readonly options: LlamaSwapOptions) {
-    this.base = new URL(options.baseUrl.replace(/\/+$/, '') + '/');
-    this.address = displayAddress(options.baseUrl);
-    this.errors = new LlamaSwapErrors(this.address, options.apiKey);
+  constructor(options: LlamaSwapOptions) {
+    this.id = options.kind ?? 'llama-swap';
+    this.http = new HttpClient({
+      baseUrl: options.baseUrl, apiKey: options.apiKey, requestTimeoutMs: options.requestTimeoutMs,
+      naming: { kind: options.label ?? this.id, fix: options.fix ?? 'start it or fix hyperguild.llamaSwapUrl' },
+    });
+    this.address = this.http.address;
     this.firstByteMs = options.firstByteTimeoutMs ?? 300_000;
     this.idleMs = options.idleTimeoutMs ?? 60_000;
     this.maxAnswerBytes = options.maxAnswerBytes ?? 1024 * 1024;
-    this.requestMs = options.requestTimeoutMs ?? 5_000;
   }
 
-  private get agent(): Agent {
-    // Our own timers bound every phase, so undici's (300 s) must not cut a long cold load first.
-    // llama-server closes idle keep-alive sockets after 5 s; reuse ours for less than that.
-    this.agentInstance ??= new (loadUndici().Agent)({ keepAliveTimeout: 4_000, headersTimeout: 0, bodyTimeout: 0, connect: { timeout: 10_000 } });
-    return this.agentInstance;
+  private get errors() {
+    return this.http.errors;
   }
 
   get server(): string {
-    return `llama-swap at ${this.address}`;
+    return this.http.errors.server;
   }
 
-  async chat(req: ChatRequest): Promise<ChatResult> {
-    const body = JSON.stringify({
-      model: req.model,
-      messages: req.messages,
-      stream: true,
-      max_tokens: req.maxTokens,
-      ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
-      stream_options: { include_usage: true },
-      ...(req.jsonSchema
-        ? { response_format: { type: 'json_schema', json_schema: { name: req.jsonSchema.name, schema: req.jsonSchema.schema, strict: true } } }
-        : {}),
-    });
-    const exchange: Exchange = {
-      method: 'POST', path: 'v1/chat/completions', subject: req.model, model: req.model, body,
-      signal: req.signal, firstByteMs: Math.min(req.firstByteTimeoutMs ?? Infinity, this.firstByteMs), idleMs: this.idleMs,
-    };
-    for (let attempt = 1; ; attempt++) {
-      const startedAt = performance.now();
-      const outcome = await this.run(exchange, async (res, guard) => {
-        if (res.statusCode < 200 || res.statusCode > 299) return { status: res.statusCode, headers: res.headers, text: await this.readText(res, guard, exchange, MAX_ERROR_BODY, 'truncate') };
-        return this.readChat(res, guard, exchange, req, startedAt);
-      });
-      if ('finishReason' in outcome) return outcome;
-      // llama-swap answers 429 when too many requests queue for one model; wait once if it asks briefly.
-      const wait = outcome.status === 429 && attempt === 1 ? retryAfterMs(outcome.headers['retry-after']) : undefined;
-      if (wait === undefined || wait > RETRY_429_MAX_MS) throw this.errors.status(req.model, outcome.status, outcome.text);
-      await this.pause(wait, req.signal, req.model);
-    }
+  chat(req: ChatRequest): Promise<ChatResult> {
+    return openAiChat(this.http, req, { firstByteMs: this.firstByteMs, idleMs: this.idleMs, maxAnswerBytes: this.maxAnswerBytes });
   }
 
   /** The server's kind, once a poll has told it. */
@@ -204,7 +111,7 @@ export class LlamaSwapClient implements ChatBackend {
    *   `status`, and that model is always loaded.
    */
   async status(signal?: AbortSignal): Promise<ServerStatus> {
-    if (this.flavor !== 'router' && this.flavor !== 'single') {
+    if (this.flavor !== 'router' && this.flavor !== 'single' && this.id !== 'llama-server') {
       const [res, loaded] = await Promise.all([
         this.small({ method: 'GET', path: 'running', subject: 'GET /running', signal }),
         // Optional knowledge: an older server without `status`, or a failure here, only hides loading.
@@ -215,7 +122,7 @@ export class LlamaSwapClient implements ChatBackend {
         this.flavor = 'llama-swap';
         const running = this.parseRunning(parseJson(res.text), res.text);
         for (const id of loaded) if (!running.some((m) => m.model === id)) running.push({ model: id, state: 'starting' });
-        return { kind: FLAVOR_KIND['llama-swap'], models: running };
+        return { kind: FLAVOR_KIND['llama-swap'], models: running, answersAnyModel: false };
       }
     }
     const json = await this.getJson('models', 'GET /models', signal);
@@ -228,7 +135,7 @@ export class LlamaSwapClient implements ChatBackend {
       const state = this.flavor === 'single' ? 'ready' : ROUTER_STATE[entry.status?.value ?? ''];
       if (state) models.push({ model: entry.id, state });
     }
-    return { kind: FLAVOR_KIND[this.flavor], models };
+    return { kind: FLAVOR_KIND[this.flavor], models, answersAnyModel: this.flavor === 'single' };
   }
 
   /** Ids that llama-swap's `/v1/models` calls loaded (any process not stopped); none before v236. */
@@ -292,10 +199,10 @@ export class LlamaSwapClient implements ChatBackend {
       method: 'GET', path: `upstream/${encodeURIComponent(model)}/`, subject: `Preloading ${model}`, model, signal,
       firstByteMs: this.firstByteMs, idleMs: this.idleMs,
     };
-    const res = await this.run(exchange, async (r, guard) => {
+    const res = await this.http.run(exchange, async (r, guard) => {
       const ok = r.statusCode >= 200 && r.statusCode <= 399;
       // The page itself is of no use: drain it so the request ends, keep only an error body.
-      return { status: r.statusCode, text: await this.readText(r, guard, exchange, ok ? 0 : MAX_ERROR_BODY, 'truncate') };
+      return { status: r.statusCode, text: await this.http.readText(r, guard, exchange, ok ? 0 : MAX_ERROR_BODY, 'truncate') };
     });
     if (res.status > 399) throw this.errors.status(exchange.subject, res.status, res.text);
   }
@@ -318,112 +225,20 @@ export class LlamaSwapClient implements ChatBackend {
     if (res.status < 200 || res.status > 299) throw this.errors.status(subject, res.status, res.text);
   }
 
-  async close(): Promise<void> {
-    if (this.agentInstance && !this.agentInstance.destroyed) await this.agentInstance.destroy();
+  close(): Promise<void> {
+    return this.http.close();
   }
 
   /** Closes the connections once the requests in flight have finished; later calls fail. */
-  async retire(): Promise<void> {
-    if (this.agentInstance && !this.agentInstance.closed && !this.agentInstance.destroyed) await this.agentInstance.close();
+  retire(): Promise<void> {
+    return this.http.retire();
   }
 
-  private async getJson(path: string, subject: string, signal?: AbortSignal): Promise<unknown> {
-    const res = await this.small({ method: 'GET', path, subject, signal });
-    if (res.status !== 200) throw this.errors.status(subject, res.status, res.text);
-    const json = parseJson(res.text);
-    if (json === undefined) throw this.errors.notJson(subject, res.text);
-    return json;
+  private getJson(path: string, subject: string, signal?: AbortSignal): Promise<unknown> {
+    return this.http.getJson(path, subject, signal);
   }
 
-  private small(x: Omit<Exchange, 'firstByteMs' | 'idleMs'>): Promise<{ status: number; text: string }> {
-    const exchange: Exchange = { ...x, firstByteMs: this.requestMs, idleMs: this.requestMs };
-    return this.run(exchange, async (res, guard) => ({ status: res.statusCode, text: await this.readText(res, guard, exchange, MAX_SMALL_BODY, 'fail') }));
-  }
-
-  /** Sends one request under a Guard and maps whatever ends it to a BackendError. */
-  private async run<T>(x: Exchange, read: (res: Dispatcher.ResponseData, guard: Guard) => Promise<T>): Promise<T> {
-    const guard = new Guard(x.signal, () => this.errors.cancelled(x.subject));
-    if (guard.reason) throw guard.reason;
-    guard.arm(x.firstByteMs, () => this.errors.firstByteTimeout(x.subject, x.firstByteMs));
-    let res: Dispatcher.ResponseData | undefined;
-    try {
-      const url = new URL(x.path, this.base);
-      res = await this.agent.request({
-        origin: url.origin, path: url.pathname + url.search, method: x.method, body: x.body,
-        headers: this.headers(x), signal: guard.signal,
-      });
-      return await read(res, guard);
-    } catch (err) {
-      if (guard.reason) throw guard.reason;
-      if (err instanceof BackendError) throw err;
-      throw res ? this.errors.brokenConnection(x.subject, err) : this.errors.unreachable(x.model, err);
-    } finally {
-      guard.dispose();
-      // An unread or half-read body holds the connection; destroying it closes that socket at once.
-      if (res && !res.body.readableEnded) res.body.destroy();
-    }
-  }
-
-  private headers(x: Exchange): Record<string, string> {
-    const headers: Record<string, string> = { accept: x.path.startsWith('v1/chat') ? 'text/event-stream' : '*/*' };
-    if (x.body !== undefined) headers['content-type'] = 'application/json';
-    if (this.options.apiKey) headers.authorization = `Bearer ${this.options.apiKey}`;
-    return headers;
-  }
-
-  /**
-   * Reads a body as text; every chunk re-arms the idle timer. `limit` 0 drains and keeps nothing;
-   * past `limit`, 'truncate' stops reading (an error body), 'fail' is a too-large answer.
-   */
-  private async readText(res: Dispatcher.ResponseData, guard: Guard, x: Exchange, limit: number, overflow: 'truncate' | 'fail'): Promise<string> {
-    const parts: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of res.body as AsyncIterable<Buffer>) {
-      guard.arm(x.idleMs, () => this.errors.idleTimeout(x.subject, x.idleMs));
-      if (limit === 0) continue;
-      parts.push(chunk);
-      size += chunk.length;
-      if (size <= limit) continue;
-      if (overflow === 'fail') throw this.errors.tooLarge(x.subject, limit);
-      break;
-    }
-    return Buffer.concat(parts).subarray(0, limit).toString('utf8');
-  }
-
-  private async readChat(res: Dispatcher.ResponseData, guard: Guard, x: Exchange, req: ChatRequest, startedAt: number): Promise<ChatResult> {
-    const stream = new ChatStreamReader({
-      now: () => performance.now(), startedAt, maxAnswerBytes: this.maxAnswerBytes, onText: req.onText, onLoading: req.onLoading, onThinking: req.onThinking,
-    });
-    const decoder = new TextDecoder('utf-8');
-    for await (const chunk of res.body as AsyncIterable<Buffer>) {
-      stream.feed(decoder.decode(chunk, { stream: true }));
-      if (stream.problem || stream.done) break;
-      // While llama-swap narrates a cold load, the first-byte bound keeps running: narration is not an answer.
-      if (!stream.loading) guard.arm(x.idleMs, () => this.errors.idleTimeout(x.subject, x.idleMs));
-    }
-    if (!stream.done && !stream.problem) {
-      stream.feed(decoder.decode());
-      stream.end();
-    }
-    const problem = stream.problem;
-    if (!problem) return stream.result();
-    if (problem.kind === 'too-large') throw this.errors.tooLarge(x.subject, this.maxAnswerBytes);
-    throw this.errors.streamProblem(x.subject, problem.kind, problem.reason, problem.status, problem.detail);
-  }
-
-  private async pause(ms: number, signal: AbortSignal, subject: string): Promise<void> {
-    try {
-      await sleep(ms, undefined, { signal });
-    } catch {
-      throw this.errors.cancelled(subject);
-    }
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
+  private small(x: SmallExchange): Promise<{ status: number; text: string }> {
+    return this.http.small(x);
   }
 }

@@ -1,5 +1,5 @@
 import { BackendError, serverDidNotAnswer, type BackendErrorKind, type BackendId, type ChatBackend, type ChatResult, type TierKind, type Verdict, type WarmState } from './types';
-import { backendFor, type Tier } from './chain';
+import { backendFor, backendKey, type Tier } from './chain';
 import { buildGenerationMessages, extractCode, fitToSelection, type PriorAttempt, type Task } from './prompts';
 import type { Skill } from './skills';
 import { gate, judge } from './verifier';
@@ -93,7 +93,7 @@ export function escalateByUser(c: Continuation, tiers: readonly Tier[], userFeed
  * Where a tier's warmth comes from: the server's state read when the tier starts, concurrently with its request
  * (never delaying it), so that it describes this tier's own request even after an earlier tier swapped models.
  */
-export type WarmthSource = (model: string) => WarmState | Promise<WarmState>;
+export type WarmthSource = (model: string, serverKey: string) => WarmState | Promise<WarmState>;
 
 /** How long a tier's warmth read may still take once the tier is done, before the attempt says `unknown`. */
 const WARMTH_GRACE_MS = 250;
@@ -102,7 +102,8 @@ export interface RunOptions {
   tiers: readonly Tier[];
   skill: Skill;
   task: Task;
-  backends: Readonly<Record<BackendId, ChatBackend>>;
+  /** By backendKey(tier): the implicit 'llama-swap' and 'anthropic', and `@<name>` for each named server. */
+  backends: Readonly<Record<string, ChatBackend>>;
   /**
    * The syntax gate: the proposal (fitted to the selection) spliced into the document must not add parse
    * errors. Asked after the cheap gates and before any judge; a problem is escalate, with it as the feedback.
@@ -114,7 +115,7 @@ export interface RunOptions {
   prices?: PriceTable;
   warmth?: WarmthSource;
   /** The last known warmth, for the tier-start event's progress text only (it may be stale). */
-  warmthHint?: (model: string) => WarmState;
+  warmthHint?: (model: string, serverKey: string) => WarmState;
   signal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
   now?: () => number;
@@ -163,7 +164,7 @@ export async function runChain(options: RunOptions): Promise<RunResult> {
   for (const [tierIndex, tier] of options.tiers.entries()) {
     if (tierIndex < (options.resume?.fromTier ?? 0)) continue;
     if (signal.aborted) return cancelled();
-    const backend = options.backends[tier.backend];
+    const backend = options.backends[backendKey(tier)];
     if (silent.has(backend)) {
       const attempt = skippedAttempt(tierIndex, tier, backend);
       attempts.push(attempt);
@@ -172,8 +173,8 @@ export async function runChain(options: RunOptions): Promise<RunResult> {
     }
     const started = now();
     const local = tier.kind === 'local';
-    const warmRead = local && options.warmth ? options.warmth(tier.model) : 'unknown';
-    const warmNow = typeof warmRead === 'string' ? warmRead : local && options.warmthHint ? options.warmthHint(tier.model) : 'unknown';
+    const warmRead = local && options.warmth ? options.warmth(tier.model, backendKey(tier)) : 'unknown';
+    const warmNow = typeof warmRead === 'string' ? warmRead : local && options.warmthHint ? options.warmthHint(tier.model, backendKey(tier)) : 'unknown';
     emit({ type: 'tier-start', tierIndex, tierCount: options.tiers.length, tier, warm: warmNow });
 
     const base = { tierIndex, model: tier.model, label: tier.label, tier: tier.kind, backend: tier.backend };
@@ -238,14 +239,14 @@ export async function runChain(options: RunOptions): Promise<RunResult> {
     if (!gated && tier.verify) {
       emit({ type: 'verifying', tierIndex, model: options.verifierModel || tier.model });
       const judgeModel = options.verifierModel || tier.model;
-      const judgeBackend = options.verifierModel ? backendFor(options.verifierModel) : tier.backend;
+      const judgeBackend = options.verifierModel ? verifierKey(options.verifierModel, options.tiers) : backendKey(tier);
       try {
         const v = await judge({
           backend: options.backends[judgeBackend], model: judgeModel, skill: options.skill,
           task: options.task, proposal: rawCode ?? answer.text, signal,
           ...(!options.verifierModel && { firstByteTimeoutMs: options.warmJudgeFirstByteMs ?? 60_000 }),
           // A self-judge on a local server continues the generation's conversation, so its cache is reused.
-          ...(!options.verifierModel && tier.backend === 'llama-swap' && { conversation: { messages, answer: answer.text } }),
+          ...(!options.verifierModel && local && { conversation: { messages, answer: answer.text } }),
         });
         verdict = v.verdict;
         feedback = v.feedback;
@@ -299,6 +300,12 @@ async function checkSyntax(check: NonNullable<RunOptions['syntaxCheck']>, propos
   } catch (err) {
     return { note: `syntax gate skipped: ${err instanceof Error ? err.message : String(err)}` };
   }
+}
+
+/** The verifier runs where the chain serves that model; a model outside the chain on the implicit server of its name. */
+function verifierKey(model: string, tiers: readonly Tier[]): string {
+  const tier = tiers.find((t) => t.model === model);
+  return tier ? backendKey(tier) : backendFor(model);
 }
 
 function skippedAttempt(tierIndex: number, tier: Tier, backend: ChatBackend): Attempt {

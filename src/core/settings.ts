@@ -1,6 +1,7 @@
 // One validated snapshot of Hyperguild's settings, read through a ConfigReader. Pure (no editor import):
 // the editor passes `vscode.workspace.getConfiguration`, and the untrusted-workspace rules are unit-tested.
 import { parseChain, type Tier } from './chain';
+import { parseServers, type ServerTable } from './servers';
 import { loadSkills, type Skill } from './skills';
 import type { PriceTable } from './accounting';
 import { restrictedValue, type ConfigReader } from './trust';
@@ -9,7 +10,7 @@ import { restrictedValue, type ConfigReader } from './trust';
  * Settings a workspace of unknown origin may not set: where code is sent, who judges it, and the skill
  * prompts (a cloned repository must not rewrite "refactor", as cloud tiers are not judged).
  */
-export const RESTRICTED = ['chain', 'llamaSwapUrl', 'verifierModel', 'skills'] as const;
+export const RESTRICTED = ['chain', 'llamaSwapUrl', 'servers', 'verifierModel', 'skills'] as const;
 
 export const DEFAULT_LLAMA_SWAP_URL = 'http://127.0.0.1:8080';
 
@@ -21,6 +22,8 @@ export const MAX_POLL_SECONDS = 3_600;
 export interface Settings {
   tiers: Tier[] | undefined;
   llamaSwapUrl: string;
+  /** hyperguild.servers, the valid entries. */
+  servers: ServerTable;
   verifierModel: string;
   skills: Skill[];
   contextLines: number;
@@ -75,7 +78,9 @@ export function snapshotSettings(config: ConfigReader, windowConfig: ConfigReade
   };
 
   const problems: string[] = [];
-  const chain = parseChain(restricted<unknown>('chain'));
+  const servers = parseServers(restricted<unknown>('servers'));
+  problems.push(...servers.problems);
+  const chain = parseChain(restricted<unknown>('chain'), servers.servers);
   if (!chain.ok) problems.push(chain.message);
 
   const rawUrl = restricted<unknown>('llamaSwapUrl');
@@ -103,6 +108,7 @@ export function snapshotSettings(config: ConfigReader, windowConfig: ConfigReade
   return {
     tiers: chain.ok ? chain.tiers : undefined,
     llamaSwapUrl,
+    servers: servers.servers,
     verifierModel: (restricted<string>('verifierModel') ?? '').trim(),
     skills: skills.skills,
     contextLines: bounded(config, 'contextLines', 40, 0, 400, problems),

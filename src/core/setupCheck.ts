@@ -1,5 +1,6 @@
 // "Check Setup": one line per thing that must hold for a run to work, each with the fix. No editor import.
-import type { Tier } from './chain';
+import { backendKey, type Tier } from './chain';
+import type { BackendId } from './types';
 import { BackendError } from './types';
 
 /** The part of LlamaSwapClient the check needs (structural, so the core does not import a backend). */
@@ -8,6 +9,25 @@ export interface SetupCheckClient {
   models(signal?: AbortSignal): Promise<{ id: string; aliases: string[] }[]>;
   /** Which kind of server answers (llama-swap, llama-server router, llama-server (single model)). */
   status?(signal?: AbortSignal): Promise<{ kind: string }>;
+}
+
+/** A named server of hyperguild.servers that the chain (or the verifier) uses. */
+export interface NamedServerCheck {
+  name: string;
+  kind: BackendId;
+  /** As sentences name it: `Ollama "laptop" at http://127.0.0.1:11434`. */
+  label: string;
+  cloud: boolean;
+  /** Absent for kinds that cannot list models (Anthropic). */
+  client?: Pick<SetupCheckClient, 'models'> & {
+    version?(signal?: AbortSignal): Promise<string | undefined>;
+    status?(signal?: AbortSignal): Promise<{ kind: string }>;
+  };
+  /** Its chain models. */
+  models: string[];
+  hasKey: boolean;
+  /** A key is stored under its name, but for another address (it is not sent there). */
+  keyStoredFor?: string;
 }
 
 export interface SetupCheckInput {
@@ -19,6 +39,8 @@ export interface SetupCheckInput {
   settingsProblems: readonly string[];
   /** hyperguild.verifierModel when set: a local judge must be known to llama-swap too; a claude-* one needs the key. */
   verifierModel?: string;
+  /** The named servers the chain uses, in chain order. */
+  servers?: readonly NamedServerCheck[];
   /** Bound for each llama-swap request. Default 5 s. */
   timeoutMs?: number;
 }
@@ -44,10 +66,14 @@ export async function runSetupChecks(input: SetupCheckInput): Promise<SetupCheck
   const lines: SetupCheckLine[] = [];
   const verifier = input.verifierModel?.trim() || undefined;
   const verifierIsCloud = verifier?.startsWith('claude-') ?? false;
-  const localModels = unique(input.tiers.filter((t) => t.kind === 'local').map((t) => t.model));
-  if (localModels.length > 0) lines.push(...(await llamaSwapLines(input, localModels, verifierIsCloud ? undefined : verifier)));
+  const onDefault = input.tiers.filter((t) => backendKey(t) === 'llama-swap');
+  const localModels = unique(onDefault.map((t) => t.model));
+  const verifierOnDefault = verifier && !verifierIsCloud && !input.tiers.some((t) => t.model === verifier && t.server !== undefined) ? verifier : undefined;
+  if (localModels.length > 0 || verifierOnDefault) lines.push(...(await llamaSwapLines(input, localModels, verifierOnDefault)));
+  const named = await Promise.all((input.servers ?? []).map((server) => namedServerLines(server, input.timeoutMs ?? 5000)));
+  lines.push(...named.flat());
 
-  if (input.tiers.some((t) => t.kind === 'cloud') || verifierIsCloud) {
+  if (input.tiers.some((t) => backendKey(t) === 'anthropic') || verifierIsCloud) {
     lines.push(input.hasAnthropicKey
       ? { ok: true, text: 'Anthropic API key is set' }
       : { ok: false, text: 'no Anthropic API key', fix: 'run "Hyperguild: Set Anthropic API Key" or set ANTHROPIC_API_KEY' });
@@ -100,5 +126,51 @@ async function llamaSwapLines(input: SetupCheckInput, localModels: string[], loc
   };
   for (const model of localModels) lines.push(describe(model, 'hyperguild.chain', ''));
   if (localVerifier && !localModels.includes(localVerifier)) lines.push(describe(localVerifier, 'hyperguild.verifierModel', 'verifier '));
+  return lines;
+}
+
+/** One named server: does it answer (and as what), does it know each chain model, is its key there where one is needed. */
+async function namedServerLines(server: NamedServerCheck, timeoutMs: number): Promise<SetupCheckLine[]> {
+  const lines: SetupCheckLine[] = [];
+  const setting = `hyperguild.servers.${server.name}.url`;
+  const where = server.cloud ? 'cloud' : 'local';
+  if (server.client) {
+    const [models, version, status] = await Promise.allSettled([
+      server.client.models(AbortSignal.timeout(timeoutMs)),
+      server.client.version?.(AbortSignal.timeout(timeoutMs)),
+      server.client.status?.(AbortSignal.timeout(timeoutMs)),
+    ]);
+    if (models.status === 'rejected') {
+      const err: unknown = models.reason;
+      const auth = err instanceof BackendError && err.kind === 'auth';
+      const unreachable = !(err instanceof BackendError) || err.kind === 'unreachable' || err.kind === 'timeout' || err.kind === 'cancelled';
+      lines.push(auth
+        ? { ok: false, text: `${server.label} refused the request: the API key is missing or wrong`, fix: `run "Hyperguild: Set API Key for Server…" for ${server.name}` }
+        : unreachable
+          ? { ok: false, text: `${server.label} is not reachable`, fix: `start it or fix ${setting}` }
+          : { ok: false, text: `${server.label} did not list its models (${noStop(err.message)})`, fix: `check that ${setting} points to a ${server.kind} server` });
+    } else {
+      const kind = status.status === 'fulfilled' && status.value?.kind;
+      const v = version.status === 'fulfilled' ? version.value : undefined;
+      lines.push({ ok: true, text: `${server.label} answers (${where}${kind ? `, ${kind}` : ''}${v ? ` ${v}` : ''})` });
+      const known = new Set(models.value.flatMap((m) => [m.id, ...m.aliases]));
+      for (const model of unique(server.models)) {
+        if (models.value.length === 0) lines.push({ ok: true, text: `${server.name} lists no models, so ${model} cannot be checked` });
+        else if (known.has(model)) lines.push({ ok: true, text: `${model} is known to ${server.name}` });
+        else lines.push({ ok: false, text: `${model} is not a model ${server.name} knows`, fix: server.kind === 'ollama' ? `run "ollama pull ${model}" there or fix hyperguild.chain` : 'fix the name in hyperguild.chain' });
+      }
+    }
+  } else {
+    lines.push({ ok: true, text: `${server.label} (${where}; its models are not checked)` });
+  }
+  if (server.keyStoredFor) {
+    lines.push({ ok: false, text: `the key stored for ${server.name} was set for ${server.keyStoredFor}, so it is not sent to its address now`, fix: `run "Hyperguild: Set API Key for Server…" if the new address is right` });
+  } else if (server.cloud || server.kind === 'anthropic') {
+    lines.push(server.hasKey
+      ? { ok: true, text: `an API key is stored for ${server.name}` }
+      : { ok: false, text: `no API key for ${server.name}`, fix: `run "Hyperguild: Set API Key for Server…"` });
+  } else if (server.hasKey) {
+    lines.push({ ok: true, text: `an API key is stored for ${server.name}` });
+  }
   return lines;
 }

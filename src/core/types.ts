@@ -1,7 +1,9 @@
 // Shared vocabulary of the engine. Pure types: no runtime code, no editor import.
 
 export type TierKind = 'local' | 'cloud';
-export type BackendId = 'llama-swap' | 'anthropic';
+/** The protocol a server speaks: `hyperguild.servers`' `kind`, and the two implicit servers' ('llama-swap', 'anthropic'). */
+export type BackendId = 'llama-swap' | 'llama-server' | 'ollama' | 'lmstudio' | 'openai-compatible' | 'anthropic';
+export const BACKEND_KINDS: readonly BackendId[] = ['llama-swap', 'llama-server', 'ollama', 'lmstudio', 'openai-compatible', 'anthropic'];
 /** Warmth of a local model when its tier started (`unknown` for cloud tiers or when nobody knows). */
 export type WarmState = 'ready' | 'starting' | 'cold' | 'unknown';
 export type Verdict = 'accept' | 'escalate' | 'error';
@@ -96,4 +98,37 @@ export interface ChatBackend {
 export interface RunningModel {
   model: string;
   state: 'starting' | 'ready' | 'stopping';
+}
+
+/** What a poll of a local server reads: what is loaded, and what kind of server says so. */
+export interface ServerStatus {
+  /** As the user reads it: "llama-swap", "llama-server router", "Ollama 0.6.2", "LM Studio". */
+  kind: string;
+  models: RunningModel[];
+  /** It serves one model whatever a request names (a single-model llama-server): every chain model is as warm as that one. */
+  answersAnyModel?: boolean;
+}
+
+/** A model a server can serve, with the other names it answers to. */
+export interface ModelInfo {
+  id: string;
+  aliases: string[];
+}
+
+/**
+ * A server with models (every kind but Anthropic): chat, the models it knows, and where its kind can tell or
+ * do it, what is loaded, its version, preload and unload.
+ */
+export interface ModelServer extends ChatBackend {
+  readonly server: string;
+  models(signal?: AbortSignal): Promise<ModelInfo[]>;
+  /** Absent when the kind cannot tell what is loaded (an OpenAI-compatible server: warmth unknown). */
+  status?(signal?: AbortSignal): Promise<ServerStatus>;
+  version?(signal?: AbortSignal): Promise<string | undefined>;
+  /** Loads a model without generating; resolves once it is loaded (or the load is under way, where the kind says so at once). */
+  preload?(model: string, signal?: AbortSignal): Promise<void>;
+  unload?(model: string, signal?: AbortSignal): Promise<void>;
+  close(): Promise<void>;
+  /** Closes the connections once the requests in flight have finished. */
+  retire(): Promise<void>;
 }

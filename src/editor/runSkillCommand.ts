@@ -3,9 +3,9 @@ import { escalateByUser, runChain, type Continuation, type Resume, type RunEvent
 import type { Task } from '../core/prompts';
 import { attemptLine, failedReport, judgePromptLine, outcomeLine, runHeader, tierTitle, toRunReport, type RunReport } from '../core/report';
 import type { Skill } from '../core/skills';
-import { backendFor, type Tier } from '../core/chain';
+import { backendFor, backendKey, type Tier } from '../core/chain';
 import type { WarmthSource } from '../core/orchestrator';
-import type { WarmState } from '../core/types';
+import type { ChatBackend, ModelServer, WarmState } from '../core/types';
 import { readSettings, type Settings } from './settings';
 import { resolveTarget, surroundings } from './selection';
 import { showError, showWarning } from './notify';
@@ -32,7 +32,7 @@ export interface RunSkillDeps {
   runs: RunRegistry;
   warmth: WarmthSource;
   /** The status bar's last known warmth, for the progress text until the tier's own read is in. */
-  warmthHint?: (model: string) => WarmState;
+  warmthHint?: (model: string, serverKey: string) => WarmState;
   /** The syntax gate's grammars (absent: no gate). */
   syntax?: SyntaxChecker;
   /** Whether an Anthropic key is there (secret storage or environment), for the help a failed run offers. */
@@ -43,8 +43,8 @@ export interface RunSkillDeps {
   demo?: boolean;
   /** Holds the newest failed run's "on the cloud tiers only this time". */
   cloudRetry: CloudRetry;
-  /** Asks llama-swap to load the model when it is cold (preload on command start). */
-  preloadIfCold: (settings: Settings, model: string) => void;
+  /** Asks the tier's server to load its model when it is cold (preload on command start). */
+  preloadIfCold: (settings: Settings, tier: Tier) => void;
 }
 
 type Choice = { skill: Skill; instruction?: string };
@@ -126,7 +126,7 @@ export async function runSkillCommand(deps: RunSkillDeps, args?: RunSkillArgs): 
   if (!settings.tiers) return fail(settings.problems[0]);
   const tiers: Tier[] = settings.tiers;
   // A malformed address is not replaced by a guess: the code would go to a server the user did not name.
-  const needsLocal = tiers.some((t) => t.backend === 'llama-swap') || (settings.verifierModel !== '' && backendFor(settings.verifierModel) === 'llama-swap');
+  const needsLocal = tiers.some((t) => backendKey(t) === 'llama-swap') || (settings.verifierModel !== '' && backendFor(settings.verifierModel) === 'llama-swap');
   if (settings.llamaSwapUrlProblem && needsLocal) return fail(settings.llamaSwapUrlProblem);
 
   let choice: Choice | undefined;
@@ -143,7 +143,7 @@ export async function runSkillCommand(deps: RunSkillDeps, args?: RunSkillArgs): 
   } else {
     // Overlap a cold model's load with the user's choice of skill.
     const firstLocal = tiers.find((t) => t.kind === 'local');
-    if (firstLocal && settings.preloadOnCommandStart) deps.preloadIfCold(settings, firstLocal.model);
+    if (firstLocal && settings.preloadOnCommandStart) deps.preloadIfCold(settings, firstLocal);
     choice = await pickSkill(settings.skills);
     if (!choice) return { status: 'cancelled', message: 'No skill was chosen.', attempts: [] };
   }
@@ -256,10 +256,11 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume, con
       // The sentence names each tier's reason (what to fix); the attempt lines above carry the detail; the buttons
       // the next step. "On the cloud tiers only" keeps following the selection until it is used or replaced.
       if (result.status === 'exhausted') {
-        const client = lease.backends['llama-swap'];
+        const firstLocal = tiers.find((t) => t.kind === 'local');
+        const client: ChatBackend & Partial<ModelServer> = lease.backends[firstLocal ? backendKey(firstLocal) : 'llama-swap'];
         await showFailure({
           log, tiers, hasCloudKey: await deps.hasCloudKey(), server: client.server ?? 'the local server',
-          knownModels: async () => (await deps.engine.llamaSwap(settings).models(AbortSignal.timeout(3_000))).flatMap((m) => [m.id, ...m.aliases]),
+          knownModels: async () => (await client.models?.(AbortSignal.timeout(3_000)) ?? []).flatMap((m) => [m.id, ...m.aliases]),
         }, result, () => {
           keepAnchor = true;
           deps.cloudRetry.offer(() => execute(deps, { ...ctx, tiers: tiers.filter((t) => t.kind === 'cloud') }), () => deps.proposals.release(anchor));

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { ServerSpec, ServerTable } from '../core/servers';
 
 interface KeySpec {
   /** The SecretStorage entry. */
@@ -67,3 +68,107 @@ export const anthropicKey = (secrets: vscode.SecretStorage) =>
 /** llama-swap's own key (its `apiKeys` setting), sent as `Authorization: Bearer` to llama-swap only. */
 export const llamaSwapKey = (secrets: vscode.SecretStorage) =>
   new StoredKey(secrets, { secret: 'hyperguild.llamaSwapApiKey', name: 'llama-swap API Key', placeHolder: 'the key from llama-swap\'s apiKeys' });
+
+const SERVER_KEY_PREFIX = 'hyperguild.serverKey.';
+
+/** What is stored per named server: the key and the origin it was stored for. */
+interface BoundKey {
+  origin: string;
+  key: string;
+}
+
+const originOf = (url: string): string => new URL(url).origin;
+
+/**
+ * One key per named server (hyperguild.servers), in secret storage, bound to the origin the server had when the
+ * user stored it: sent only there. A workspace that points the same name at another address gets no key, so it
+ * can never attach a stored key to an address of its choosing.
+ */
+export class ServerKeys {
+  private readonly cache = new Map<string, BoundKey>();
+
+  constructor(private readonly secrets: vscode.SecretStorage) {}
+
+  /** Reads the keys of these servers into the cache (keyFor is synchronous: clients are built without waiting). */
+  async load(names: Iterable<string>): Promise<void> {
+    for (const name of names) {
+      const raw = await this.secrets.get(SERVER_KEY_PREFIX + name);
+      const bound = parseBound(raw);
+      if (bound) this.cache.set(name, bound);
+      else this.cache.delete(name);
+    }
+  }
+
+  keyFor(spec: Pick<ServerSpec, 'name' | 'url'>): string | undefined {
+    const bound = this.cache.get(spec.name);
+    return bound && bound.origin === originOf(spec.url) ? bound.key : undefined;
+  }
+
+  /** A key is stored for this name, but for another address: where it was stored for, to say so. */
+  storedElsewhere(spec: Pick<ServerSpec, 'name' | 'url'>): string | undefined {
+    const bound = this.cache.get(spec.name);
+    return bound && bound.origin !== originOf(spec.url) ? bound.origin : undefined;
+  }
+
+  onDidChange(listener: () => void): vscode.Disposable {
+    return this.secrets.onDidChange((e) => {
+      if (!e.key.startsWith(SERVER_KEY_PREFIX)) return;
+      void this.load([e.key.slice(SERVER_KEY_PREFIX.length)]).then(listener);
+    });
+  }
+
+  /** Asks which server, then the key; stores it bound to that server's current origin. */
+  async promptAndStore(servers: ServerTable, preset?: string): Promise<boolean> {
+    const spec = preset !== undefined ? servers.get(preset) : await pickServer(servers);
+    if (!spec) {
+      if (preset !== undefined || servers.size === 0) {
+        void vscode.window.showWarningMessage(servers.size === 0
+          ? 'Hyperguild: hyperguild.servers defines no server; add one in Settings before setting its key.'
+          : `Hyperguild: hyperguild.servers defines no server "${preset}".`);
+      }
+      return false;
+    }
+    const origin = originOf(spec.url);
+    const value = await vscode.window.showInputBox({
+      title: `Hyperguild: API key for server "${spec.name}"`,
+      prompt: `Sent only to ${origin}. Stored in the editor's secret storage, never in settings or logs.`,
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim() ? undefined : 'Paste the key, or press Escape to cancel.'),
+    });
+    if (!value?.trim()) return false;
+    const bound: BoundKey = { origin, key: value.trim() };
+    await this.secrets.store(SERVER_KEY_PREFIX + spec.name, JSON.stringify(bound));
+    this.cache.set(spec.name, bound);
+    void vscode.window.showInformationMessage(`Hyperguild: the key for server "${spec.name}" is saved in secret storage and will be sent only to ${origin}.`);
+    return true;
+  }
+
+  async clear(servers: ServerTable, preset?: string): Promise<void> {
+    const spec = preset !== undefined ? servers.get(preset) : await pickServer(servers, (s) => this.cache.has(s.name));
+    if (!spec) return;
+    await this.secrets.delete(SERVER_KEY_PREFIX + spec.name);
+    this.cache.delete(spec.name);
+    void vscode.window.showInformationMessage(`Hyperguild: the key for server "${spec.name}" is removed from secret storage.`);
+  }
+}
+
+function parseBound(raw: string | undefined): BoundKey | undefined {
+  if (!raw) return undefined;
+  try {
+    const value = JSON.parse(raw) as Partial<BoundKey>;
+    return typeof value.origin === 'string' && typeof value.key === 'string' && value.key ? { origin: value.origin, key: value.key } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function pickServer(servers: ServerTable, filter: (s: ServerSpec) => boolean = () => true): Promise<ServerSpec | undefined> {
+  const specs = [...servers.values()].filter(filter);
+  if (specs.length <= 1) return specs[0];
+  const picked = await vscode.window.showQuickPick(
+    specs.map((s) => ({ label: s.name, description: `${s.kind}${s.cloud ? ' · cloud' : ''}`, detail: s.url, spec: s })),
+    { title: 'Hyperguild: which server?', placeHolder: 'The key is sent only to the address shown' },
+  );
+  return picked?.spec;
+}

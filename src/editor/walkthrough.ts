@@ -1,7 +1,7 @@
 // "Get started with Hyperguild" (contributes.walkthroughs): each step completes on the real event, through a
 // context key this module sets once (a server answered, a chain was set, a key is stored, a run finished).
 import * as vscode from 'vscode';
-import type { WarmTracker } from '../core/warmTracker';
+import type { WarmBoard } from '../core/warmBoard';
 import type { StoredKey } from './secretKeys';
 import { currentScope } from './settings';
 
@@ -29,7 +29,7 @@ export class WalkthroughProgress {
   }
 
   /** Listens for the steps' events (a run's end is marked by the runSkill command). */
-  follow(deps: { tracker: WarmTracker; key: Pick<StoredKey, 'get' | 'onDidChange'>; chainValid: () => boolean }): vscode.Disposable[] {
+  follow(deps: { board: Pick<WarmBoard, 'onDidChangePrimary'>; key: Pick<StoredKey, 'get' | 'onDidChange'>; chainValid: () => boolean }): vscode.Disposable[] {
     const chain = () => {
       const inspected = vscode.workspace.getConfiguration('hyperguild', currentScope()).inspect('chain');
       // The chain the user chose (any scope), not the default.
@@ -40,7 +40,7 @@ export class WalkthroughProgress {
     chain();
     key();
     return [
-      deps.tracker.onDidChange((state) => state.server === 'online' && this.mark('serverAnswered')),
+      deps.board.onDidChangePrimary((state) => state.server === 'online' && this.mark('serverAnswered')),
       vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('hyperguild.chain') && chain()),
       deps.key.onDidChange(key),
     ];

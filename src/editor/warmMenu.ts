@@ -1,14 +1,26 @@
 // The menu behind the warm-model status item: preload or unload a local model, open the log, check setup.
 import * as vscode from 'vscode';
-import type { LlamaSwapClient } from '../backends/llamaSwap';
-import { BackendError } from '../core/types';
+import { BackendError, type ModelServer } from '../core/types';
 import type { WarmTracker } from '../core/warmTracker';
+import type { WarmBoard } from '../core/warmBoard';
 import { showError } from './notify';
+import { shortName } from './warmStatusBar';
 
-export interface WarmMenuDeps {
-  client: Pick<LlamaSwapClient, 'preload' | 'unload' | 'kind'>;
+/** One server's part of the menu: its client's preload and unload, where its kind has them. */
+interface ServerMenu {
+  client: Partial<Pick<ModelServer, 'preload' | 'unload'>>;
   tracker: WarmTracker;
   localModels: string[];
+  log: vscode.LogOutputChannel;
+  /** Its short name, shown beside each item when the chain uses several servers. */
+  name?: string;
+  /** It serves one model, always loaded (a single-model llama-server): nothing to unload. */
+  singleModel?: boolean;
+}
+
+export interface WarmMenuDeps {
+  board: WarmBoard;
+  clientOf: (key: string) => (Partial<Pick<ModelServer, 'preload' | 'unload'>> & { kind?: string }) | undefined;
   log: vscode.LogOutputChannel;
 }
 
@@ -22,7 +34,7 @@ function reportError(log: vscode.LogOutputChannel, fallback: string, err: unknow
   else showError(log, fallback, err instanceof Error ? err.stack : String(err));
 }
 
-function preload(deps: WarmMenuDeps, model: string): void {
+function preload(deps: Omit<ServerMenu, 'client'> & { client: Required<Pick<ModelServer, 'preload'>> }, model: string): void {
   deps.log.info(`Preloading ${model}…`);
   const started = Date.now();
   void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Loading ${model}…` }, async () => {
@@ -39,7 +51,7 @@ function preload(deps: WarmMenuDeps, model: string): void {
   });
 }
 
-function unload(deps: WarmMenuDeps, model: string): void {
+function unload(deps: Omit<ServerMenu, 'client'> & { client: Required<Pick<ModelServer, 'unload'>> }, model: string): void {
   deps.log.info(`Unloading ${model}…`);
   void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Unloading ${model}…` }, async () => {
     try {
@@ -52,19 +64,35 @@ function unload(deps: WarmMenuDeps, model: string): void {
   });
 }
 
-function items(deps: WarmMenuDeps): MenuItem[] {
-  const { tracker } = deps;
+function serverItems(deps: ServerMenu): MenuItem[] {
+  const { tracker, client } = deps;
   const state = tracker.state;
+  const where = deps.name ? ` · ${deps.name}` : '';
   const result: MenuItem[] = [];
-  for (const model of new Set(deps.localModels)) {
+  const canPreload = client.preload && { ...deps, client: { preload: client.preload.bind(client) } };
+  for (const model of canPreload ? new Set(deps.localModels) : []) {
     const current = tracker.stateOf(model);
-    if (current === 'ready') continue;
-    const detail = state.server === 'offline' ? 'llama-swap offline' : current === 'starting' ? 'loading' : current ?? 'cold';
-    result.push({ label: `$(flame) Preload ${model}`, description: detail, run: () => preload(deps, model) });
+    if (current === 'ready' || !canPreload) continue;
+    const detail = state.server === 'offline' ? 'server offline' : current === 'starting' ? 'loading' : current ?? 'cold';
+    result.push({ label: `$(flame) Preload ${model}`, description: detail + where, run: () => preload(canPreload, model) });
   }
-  // A single-model llama-server cannot unload its one model.
-  for (const m of deps.client.kind === 'llama-server (single model)' ? [] : state.models) {
-    result.push({ label: `$(debug-stop) Unload ${m.id}`, description: m.state, run: () => unload(deps, m.id) });
+  const canUnload = client.unload && !deps.singleModel && { ...deps, client: { unload: client.unload.bind(client) } };
+  for (const m of canUnload ? state.models : []) {
+    if (canUnload) result.push({ label: `$(debug-stop) Unload ${m.id}`, description: m.state + where, run: () => unload(canUnload, m.id) });
+  }
+  return result;
+}
+
+function items(deps: WarmMenuDeps): MenuItem[] {
+  const result: MenuItem[] = [];
+  const several = deps.board.all.length > 1;
+  for (const entry of deps.board.all) {
+    const client = deps.clientOf(entry.server.key);
+    if (!entry.tracker || !client) continue;
+    result.push(...serverItems({
+      client, tracker: entry.tracker, localModels: entry.server.models, log: deps.log,
+      ...(several && { name: shortName(entry) }), singleModel: client.kind === 'llama-server (single model)',
+    }));
   }
   result.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
   result.push({ label: '$(output) Open Log', run: () => void vscode.commands.executeCommand('hyperguild.showLog') });
@@ -76,7 +104,7 @@ function items(deps: WarmMenuDeps): MenuItem[] {
 export async function showWarmMenu(deps: WarmMenuDeps): Promise<void> {
   const picked = await vscode.window.showQuickPick(items(deps), {
     title: 'Hyperguild: Local Models',
-    placeHolder: 'Preload or unload a llama-swap model',
+    placeHolder: 'Preload or unload a local model',
   });
   picked?.run?.();
 }

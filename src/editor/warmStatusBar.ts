@@ -1,11 +1,11 @@
-// The status-bar item that shows which chain model llama-swap has warm. It also decides when the tracker
-// polls: only while this window is focused and the chain has a local tier.
+// The status-bar item that shows which chain model is warm on the first local tier's server; its tooltip lists
+// every local server of the chain and each of its chain models. It also decides when the trackers poll: only
+// while this window is focused and the chain has a local tier.
 import * as vscode from 'vscode';
-import type { ServerWarmState, WarmTracker } from '../core/warmTracker';
+import type { ServerWarmState } from '../core/warmTracker';
+import type { BoardEntry, WarmBoard } from '../core/warmBoard';
 
 export interface WarmStatusContext {
-  localModels: string[];
-  serverUrl: string;
   /** `npm start`'s demo server answers: say so. */
   demo?: boolean;
   /** Today's runs from the history, for the tooltip. */
@@ -14,10 +14,10 @@ export interface WarmStatusContext {
 
 type ModelState = 'ready' | 'starting' | 'stopping' | undefined;
 
-/** Text and icon for the item; exported for tests. */
-export function warmStatusText(state: ServerWarmState, localModels: readonly string[], stateOf: (model: string) => ModelState): string {
-  if (state.server === 'offline') return '$(debug-disconnect) llama-swap offline';
-  if (state.server === 'unknown') return '$(circle-outline) llama-swap…';
+/** Text and icon for the item; exported for tests. `serverName` names the server when it is offline. */
+export function warmStatusText(state: ServerWarmState, localModels: readonly string[], stateOf: (model: string) => ModelState, serverName = 'llama-swap'): string {
+  if (state.server === 'offline') return `$(debug-disconnect) ${serverName} offline`;
+  if (state.server === 'unknown') return `$(circle-outline) ${serverName}…`;
   const ready = localModels.find((m) => stateOf(m) === 'ready');
   if (ready) return `$(flame) ${ready}`;
   const starting = localModels.find((m) => stateOf(m) === 'starting');
@@ -32,13 +32,18 @@ function describe(state: ModelState, server: ServerWarmState['server']): string 
   return state === 'starting' ? 'loading' : (state ?? 'cold');
 }
 
+/** The short name of a board entry: 'llama-swap' for hyperguild.llamaSwapUrl, else the user's name. */
+export function shortName(entry: BoardEntry): string {
+  return entry.server.key === 'llama-swap' ? 'llama-swap' : entry.server.key.slice(1);
+}
+
 export class WarmStatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private readonly disposables: vscode.Disposable[] = [];
   private context: WarmStatusContext;
 
   constructor(
-    private readonly tracker: WarmTracker,
+    private readonly board: WarmBoard,
     private readonly getContext: () => WarmStatusContext,
   ) {
     this.context = getContext();
@@ -47,14 +52,14 @@ export class WarmStatusBar implements vscode.Disposable {
     this.item.command = 'hyperguild.warmModelMenu';
     this.disposables.push(
       this.item,
-      tracker.onDidChange(() => this.render()),
+      board.onDidChange(() => this.refreshContext()),
       vscode.window.onDidChangeWindowState(() => this.updateActive()),
     );
     this.render();
     this.updateActive();
   }
 
-  /** Call when the chain or the address changed. */
+  /** Call when the chain, a server or today's line changed. */
   refreshContext(): void {
     this.context = this.getContext();
     this.render();
@@ -62,40 +67,26 @@ export class WarmStatusBar implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.tracker.setActive(false);
+    this.board.setActive(false);
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 
   private updateActive(): void {
-    this.tracker.setActive(vscode.window.state.focused && this.context.localModels.length > 0);
+    this.board.setActive(vscode.window.state.focused && this.board.all.length > 0);
   }
 
   private render(): void {
-    const { localModels, serverUrl } = this.context;
-    if (localModels.length === 0) {
+    const primary = this.board.primary;
+    if (!primary) {
       this.item.hide();
       return;
     }
-    const state = this.tracker.state;
-    const stateOf = (m: string) => this.tracker.stateOf(m);
-    this.item.text = warmStatusText(state, localModels, stateOf) + (this.context.demo ? ' · demo' : '');
+    this.item.text = this.itemText(primary) + (this.context.demo ? ' · demo' : '');
     this.item.accessibilityInformation = { label: `Hyperguild warm model: ${this.item.text.replace(/\$\([^)]*\)\s*/g, '')}` };
 
     const tip = new vscode.MarkdownString(undefined, true);
     tip.appendMarkdown('**Hyperguild: local models**\n\n');
-    for (const model of localModels) {
-      tip.appendMarkdown('- ');
-      tip.appendText(`${model}: ${describe(stateOf(model), state.server)}`);
-      tip.appendMarkdown('\n');
-    }
-    const chainIds = new Set(localModels.map((m) => this.tracker.idOf(m)));
-    for (const m of state.models.filter((o) => !chainIds.has(o.id))) {
-      tip.appendMarkdown('- ');
-      tip.appendText(`${m.id} (not in the chain): ${describe(m.state, state.server)}`);
-      tip.appendMarkdown('\n');
-    }
-    tip.appendMarkdown('\n');
-    tip.appendText(`llama-swap${state.server === 'offline' ? ' (offline)' : ''} at ${serverUrl}`);
+    for (const entry of this.board.all) this.appendServer(tip, entry, this.board.all.length > 1);
     if (this.context.today) {
       tip.appendMarkdown('\n\n');
       tip.appendText(this.context.today);
@@ -103,5 +94,37 @@ export class WarmStatusBar implements vscode.Disposable {
     tip.appendMarkdown('\n\nClick to preload or unload a model.');
     this.item.tooltip = tip;
     this.item.show();
+  }
+
+  private itemText(entry: BoardEntry): string {
+    const { tracker, server } = entry;
+    if (!tracker) return `$(circle-outline) ${server.models[0]} · warmth unknown`;
+    return warmStatusText(tracker.state, server.models, (m) => tracker.stateOf(m), shortName(entry));
+  }
+
+  private appendServer(tip: vscode.MarkdownString, entry: BoardEntry, headed: boolean): void {
+    const { tracker, server } = entry;
+    const state = tracker?.state;
+    if (headed) {
+      tip.appendMarkdown('**');
+      tip.appendText(shortName(entry));
+      tip.appendMarkdown('**\n\n');
+    }
+    for (const model of server.models) {
+      tip.appendMarkdown('- ');
+      tip.appendText(`${model}: ${tracker && state ? describe(tracker.stateOf(model), state.server) : 'unknown (this server cannot tell)'}`);
+      tip.appendMarkdown('\n');
+    }
+    if (tracker && state) {
+      const chainIds = new Set(server.models.map((m) => tracker.idOf(m)));
+      for (const m of state.models.filter((o) => !chainIds.has(o.id))) {
+        tip.appendMarkdown('- ');
+        tip.appendText(`${m.id} (not in the chain): ${describe(m.state, state.server)}`);
+        tip.appendMarkdown('\n');
+      }
+    }
+    tip.appendMarkdown('\n');
+    tip.appendText(`${server.label}${state?.server === 'offline' ? ' (offline)' : ''}`);
+    tip.appendMarkdown('\n\n');
   }
 }

@@ -5,7 +5,7 @@ import { BackendError, type ChatBackend } from '../../src/core/types';
 import type { Settings } from '../../src/core/settings';
 import { FakeLlamaSwap } from '../fakes/fakeLlamaSwap';
 
-const settings = (url: string) => ({ llamaSwapUrl: url, firstByteTimeoutMs: 5000, idleTimeoutMs: 5000 });
+const settings = (url: string) => ({ llamaSwapUrl: url, firstByteTimeoutMs: 5000, idleTimeoutMs: 5000, servers: new Map() });
 const noAnthropic = { get: () => Promise.resolve(undefined) } as unknown as StoredKey;
 
 describe('engine host: llama-swap key', () => {

@@ -46,7 +46,7 @@ describe('llama-server router mode', function () {
     const server = await replayModels('', JSON.stringify(captured));
     const client = new LlamaSwapClient({ baseUrl: server.url });
     try {
-      assert.deepEqual(await client.status(), { kind: 'llama-server router', models: [] });
+      assert.deepEqual(await client.status(), { kind: 'llama-server router', models: [], answersAnyModel: false });
     } finally {
       await client.close();
       await server.close();
@@ -99,7 +99,7 @@ describe('llama-server router mode', function () {
       },
     });
     try {
-      assert.deepEqual(await client.status(), { kind: 'llama-server (single model)', models: [{ model: 'models/tiny-llama-phi3vocab.gguf', state: 'ready' }] });
+      assert.deepEqual(await client.status(), { kind: 'llama-server (single model)', models: [{ model: 'models/tiny-llama-phi3vocab.gguf', state: 'ready' }], answersAnyModel: true });
       assert.equal(client.kind, 'llama-server (single model)');
       assert.equal(await tracker.readWarmth('qwen2.5-coder-7b'), 'ready', 'the one model answers whatever a request names');
       assert.equal(tracker.stateOf('anything'), 'ready');
