@@ -32,8 +32,11 @@ export interface HyperguildApi {
   getHistory(options?: { limit?: number }): Promise<RunRecord[]>;
   getWarmState(): ServerWarmState;
   onDidChangeWarmState: vscode.Event<ServerWarmState>;
-  /** Only when the extension runs under tests (ExtensionMode.Test): every line handed to the log. Not a contract. */
-  testing?: { logLines: readonly string[] };
+  /**
+   * Only when the extension runs under tests (ExtensionMode.Test): every line handed to the log, and a way to store
+   * a server's key that the tests cannot type into the prompt. Not a contract.
+   */
+  testing?: { logLines: readonly string[]; storeServerKey(name: string, url: string, key: string): Promise<void> };
 }
 
 /** Composition root: the log first, then each part, every disposable into the context. */
@@ -181,7 +184,14 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
 
   reportProblems(settings.problems);
   untrustedNote(settings);
-  return { runSkill, getHistory: (options) => history.get(options?.limit), getWarmState: () => board.primaryState, onDidChangeWarmState: warmChanged.event, ...(testLog && { testing: { logLines: testLog } }) };
+  const storeServerKey = async (name: string, url: string, k: string) => {
+    await serverKeys.storeForTest({ name, url }, k);
+    reload();
+  };
+  return {
+    runSkill, getHistory: (options) => history.get(options?.limit), getWarmState: () => board.primaryState, onDidChangeWarmState: warmChanged.event,
+    ...(testLog && { testing: { logLines: testLog, storeServerKey } }),
+  };
 }
 
 export function deactivate(): void {}

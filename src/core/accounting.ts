@@ -30,9 +30,9 @@ export const CLAUDE_PRICES: PriceTable = {
   'claude-3-5-haiku': { input: 0.8, output: 4 },
 };
 
-export function priceFor(model: string, overrides: PriceTable = {}): Price | undefined {
+export function priceFor(model: string, overrides: PriceTable = {}, builtIn = true): Price | undefined {
   if (overrides[model]) return overrides[model];
-  const table = { ...CLAUDE_PRICES, ...overrides };
+  const table = builtIn ? { ...CLAUDE_PRICES, ...overrides } : overrides;
   let best: string | undefined;
   for (const key of Object.keys(table)) {
     if ((model === key || model.startsWith(`${key}-`)) && (!best || key.length > best.length)) best = key;
@@ -46,8 +46,10 @@ export function costUsd(
   inputTokens: number | undefined,
   outputTokens: number | undefined,
   overrides?: PriceTable,
+  /** Anthropic's list prices apply (Anthropic tiers only): another cloud is priced from hyperguild.prices alone. */
+  builtIn = true,
 ): number | undefined {
-  const price = priceFor(model, overrides);
+  const price = priceFor(model, overrides, builtIn);
   if (!price || inputTokens === undefined || outputTokens === undefined) return undefined;
   return (inputTokens * price.input + outputTokens * price.output) / 1_000_000;
 }

@@ -190,7 +190,7 @@ export async function runChain(options: RunOptions): Promise<RunResult> {
       return attempt;
     };
     const price = (input?: number, output?: number) =>
-      tier.kind === 'local' ? 0 : costUsd(tier.model, input, output, options.prices);
+      tier.kind === 'local' ? 0 : costUsd(tier.model, input, output, options.prices, tier.backend === 'anthropic');
 
     let answer: ChatResult;
     let thinking = false;

@@ -75,7 +75,7 @@ function warmText(a: Attempt): string | undefined {
 export function attemptLine(a: Attempt, count: number): string {
   if (a.by === 'user') return `[${a.tierIndex + 1}/${count}] ${a.label} · escalated by you — ${a.feedback ?? ''}`;
   const tokens = a.inputTokens !== undefined || a.outputTokens !== undefined ? `${a.inputTokens ?? '?'}→${a.outputTokens ?? '?'} tokens` : 'tokens unknown';
-  const cost = a.costUsd === undefined ? 'cost unknown' : formatUsd(a.costUsd);
+  const cost = a.costUsd !== undefined ? formatUsd(a.costUsd) : a.outputTokens !== undefined ? 'price unknown' : 'cost unknown';
   const parts = [`[${a.tierIndex + 1}/${count}] ${a.label}`, a.tier, warmText(a), seconds(a.durationMs), tokens, cost, a.verdict];
   const line = parts.filter(Boolean).join(' · ');
   return a.feedback ? `${line} — ${a.feedback}` : line;

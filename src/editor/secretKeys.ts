@@ -144,6 +144,13 @@ export class ServerKeys {
     return true;
   }
 
+  /** Stores without the prompt: for the extension's tests only (ExtensionMode.Test), which cannot type into an input box. */
+  async storeForTest(spec: Pick<ServerSpec, 'name' | 'url'>, key: string): Promise<void> {
+    const bound: BoundKey = { origin: originOf(spec.url), key };
+    await this.secrets.store(SERVER_KEY_PREFIX + spec.name, JSON.stringify(bound));
+    this.cache.set(spec.name, bound);
+  }
+
   async clear(servers: ServerTable, preset?: string): Promise<void> {
     const spec = preset !== undefined ? servers.get(preset) : await pickServer(servers, (s) => this.cache.has(s.name));
     if (!spec) return;
