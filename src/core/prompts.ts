@@ -69,6 +69,20 @@ export function extractCode(answer: string): string | undefined {
   return end < 0 ? undefined : lines.slice(start + 1, end).join('\n');
 }
 
+/**
+ * The code of an answer still being written: the complete lines of its first fenced block so far;
+ * undefined until the first line of code is complete.
+ */
+export function draftCode(partial: string): string | undefined {
+  const done = partial.slice(0, partial.lastIndexOf('\n') + 1);
+  const closed = extractCode(done);
+  if (closed !== undefined) return closed === '' ? undefined : closed;
+  const lines = done.split(/\r?\n/).slice(0, -1);
+  const start = lines.findIndex((l) => FENCE_OPEN.test(l));
+  if (start < 0 || start === lines.length - 1) return undefined;
+  return lines.slice(start + 1).join('\n');
+}
+
 function leadingWhitespace(line: string): string {
   return /^[ \t]*/.exec(line)![0];
 }

@@ -31,6 +31,8 @@ export interface Settings {
   firstByteTimeoutMs: number;
   idleTimeoutMs: number;
   preloadOnCommandStart: boolean;
+  /** Show each tier's code in the diff while it streams, before it is verified. */
+  showDraft: boolean;
   pollSeconds: number;
   prices: PriceTable;
   /** One sentence per invalid setting, naming it and what is wrong. */
@@ -116,6 +118,7 @@ export function snapshotSettings(config: ConfigReader, windowConfig: ConfigReade
     firstByteTimeoutMs: bounded(config, 'localFirstByteTimeoutSeconds', 300, 0.01, MAX_TIMEOUT_SECONDS, problems) * 1000,
     idleTimeoutMs: bounded(config, 'idleTimeoutSeconds', 60, 0.01, MAX_TIMEOUT_SECONDS, problems) * 1000,
     preloadOnCommandStart: config.get<boolean>('preloadOnCommandStart') ?? true,
+    showDraft: config.get<boolean>('showDraft') ?? true,
     pollSeconds: bounded(windowConfig, 'statusBarPollSeconds', 5, 0.05, MAX_POLL_SECONDS, problems),
     prices,
     problems,
