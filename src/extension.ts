@@ -16,7 +16,9 @@ import { readSettings, currentScope, type Settings } from './editor/settings';
 import { anthropicKey, llamaSwapKey, ServerKeys } from './editor/secretKeys';
 import { clientOf, namedServerChecks, watchedServers } from './editor/localServers';
 import { EngineHost } from './editor/engineHost';
-import { ProposalManager } from './editor/proposals';
+import { PROPOSAL_SCHEME, ProposalManager, applyHunksCommand } from './editor/proposals';
+import { ProposalFiles } from './editor/proposalFiles';
+import { DraftDocuments } from './editor/drafts';
 import { RunRegistry } from './editor/runRegistry';
 import { escalateCommand, runSkillCommand, type RunSkillDeps, type RunSkillArgs } from './editor/runSkillCommand';
 import { WarmStatusBar } from './editor/warmStatusBar';
@@ -55,7 +57,11 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
   const swapKey = llamaSwapKey(context.secrets);
   const serverKeys = new ServerKeys(context.secrets);
   const engine = push(new EngineHost(key, swapKey, serverKeys));
-  const proposals = push(new ProposalManager(log));
+  // Proposals' right sides live in memory, editable; drafts are read-only documents.
+  const proposalFiles = push(new ProposalFiles());
+  push(vscode.workspace.registerFileSystemProvider(PROPOSAL_SCHEME, proposalFiles, { isCaseSensitive: true }));
+  const proposals = push(new ProposalManager(log, proposalFiles));
+  const drafts = push(new DraftDocuments());
   const runs = push(new RunRegistry());
 
   // One tracker per local server of the chain; the first local tier's server is the status bar's item.
@@ -89,7 +95,7 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
     },
   });
   disposables.forEach(push);
-  const runDeps: RunSkillDeps = { log, proposals, engine, runs, syntax, cloudRetry, hasCloudKey, demo, history, warmth: (m, k) => board.readWarmth(m, k), warmthHint: (m, k) => board.cachedWarmth(m, k), preloadIfCold };
+  const runDeps: RunSkillDeps = { log, proposals, drafts, engine, runs, syntax, cloudRetry, hasCloudKey, demo, history, warmth: (m, k) => board.readWarmth(m, k), warmthHint: (m, k) => board.cachedWarmth(m, k), preloadIfCold };
   const walkthrough = new WalkthroughProgress(log);
   const runSkill = async (args?: RunSkillArgs) => {
     const report = await runSkillCommand(runDeps, args);
@@ -142,6 +148,12 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
     'hyperguild.runSkill': (args?: RunSkillArgs) => runSkill(args),
     'hyperguild.applyProposal': async (target?: vscode.Uri) => {
       const result = await proposals.apply(target);
+      if (!result.applied && result.reason) showWarning(log, result.reason);
+      return result;
+    },
+    // From the diff's title bar or a key the argument is the diff's URI; from a caller, { hunks }.
+    'hyperguild.applyHunks': async (arg?: vscode.Uri | { hunks?: unknown }) => {
+      const result = await applyHunksCommand(proposals, arg);
       if (!result.applied && result.reason) showWarning(log, result.reason);
       return result;
     },

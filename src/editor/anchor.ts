@@ -13,9 +13,17 @@ export class TextAnchor {
   constructor(
     readonly uri: vscode.Uri,
     public offset: number,
-    readonly original: string,
+    public original: string,
   ) {
     this.length = original.length;
+  }
+
+  /** Anchors `original` at `offset` afresh: after part of a proposal was applied, the region holds the new text. */
+  rebase(offset: number, original: string): void {
+    this.offset = offset;
+    this.original = original;
+    this.length = original.length;
+    this.touched = false;
   }
 
   /** Shifts the anchor by the edits of one change event (offsets refer to the text before it). */
@@ -47,4 +55,14 @@ export class TextAnchor {
     if (this.length !== this.original.length) return undefined;
     return text.startsWith(this.original, this.offset) ? this.offset : undefined;
   }
+}
+
+/**
+ * The document's text with the proposal in place of the anchored text; where that text was edited
+ * meanwhile, in place of the edited region (the diff then shows the user's edit against the proposal).
+ */
+export function withProposal(text: string, anchor: TextAnchor, proposed: string): string {
+  const at = anchor.locate(text);
+  const [start, length] = at === undefined ? [anchor.offset, anchor.length] : [at, anchor.original.length];
+  return text.slice(0, start) + proposed + text.slice(start + length);
 }

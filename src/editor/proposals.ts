@@ -1,11 +1,17 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { TextAnchor } from './anchor';
+import { TextAnchor, withProposal } from './anchor';
 import { refusalReason } from './applyRefusal';
 import type { RunReport } from '../core/report';
+import { carryEdits, hunkEdits, hunksAt, lineHunks, type TextChange } from '../core/proposalDiff';
+import type { ProposalFiles } from './proposalFiles';
+import { DRAFT_SCHEME, PROPOSAL_SCHEME, inTabOrder, rightSideUri } from './schemes';
 
-export const PROPOSAL_SCHEME = 'hyperguild-proposal';
+export { PROPOSAL_SCHEME };
+
 const ACTIVE_KEY = 'hyperguild.proposalActive';
+/** The active tab is a proposal's diff: the keyboard flow's bindings apply only then. */
+const FOCUSED_KEY = 'hyperguild.proposalFocused';
 /** How long a closed proposal tab may take to reappear in another group (a move) before it is discarded. */
 const MOVE_GRACE_MS = 300;
 
@@ -14,9 +20,14 @@ export interface Proposal {
   anchor: TextAnchor;
   proposed: string;
   title: string;
-  /** The right side of the diff: the document with the anchored text replaced. */
+  /** The right side of the diff (in memory, editable): the document with the anchored text replaced. */
   uri: vscode.Uri;
-  content: string;
+  /** The document's text as the proposal last followed it (its edits are carried into the proposal). */
+  base: string;
+  /** The carrying of the document's edits into the proposal, in order. */
+  sync: Promise<void>;
+  /** Some of its changes were applied (Apply Selected Changes). */
+  appliedSome?: boolean;
   /** Continues the run past this proposal's tier with the user's feedback (absent: nothing to continue). */
   escalate?: (feedback: string) => Promise<RunReport>;
   /** The run it came from, for the history. */
@@ -31,52 +42,44 @@ export interface ApplyResult {
   reason?: string;
 }
 
+/** (contract) What `hyperguild.applyHunks` resolves to. */
+export interface ApplyHunksResult extends ApplyResult {
+  /** Changes left in the proposal after this apply. */
+  remaining: number;
+}
+
 const idOf = (uri: vscode.Uri) => new URLSearchParams(uri.query).get('id') ?? undefined;
 
 /**
- * The document's text with the proposal in place of the anchored text; where that text was edited
- * meanwhile, in place of the edited region (the diff then shows the user's edit against the proposal).
- */
-function withProposal(text: string, anchor: TextAnchor, proposed: string): string {
-  const at = anchor.locate(text);
-  const [start, length] = at === undefined ? [anchor.offset, anchor.length] : [at, anchor.original.length];
-  return text.slice(0, start) + proposed + text.slice(start + length);
-}
-
-/**
- * Owns proposals: ONE read-only content provider for every diff's right side, anchors that
- * follow the user's edits from run start, and safe apply/discard.
+ * Owns proposals: their editable right sides (in memory, see ProposalFiles), anchors that follow the
+ * user's edits from run start, and safe apply (whole or by hunk) and discard.
  */
 export class ProposalManager implements vscode.Disposable {
   private readonly proposals = new Map<string, Proposal>();
   private readonly anchors = new Set<TextAnchor>();
   /** Proposals whose Apply is in flight: a second Apply meanwhile (double click, button + notification) is refused. */
   private readonly applying = new Set<string>();
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   private readonly settledEmitter = new vscode.EventEmitter<{ proposal: Proposal; how: Settlement }>();
   /** Fires once per proposal, when it is applied, discarded or escalated. */
   readonly onDidSettle = this.settledEmitter.event;
   /** Proposals whose tab closed a moment ago: discarded unless the tab reappears (a move); never resolved meanwhile. */
   private readonly closing = new Map<string, NodeJS.Timeout>();
-  private readonly disposables: vscode.Disposable[] = [this.changed, this.settledEmitter];
+  private readonly disposables: vscode.Disposable[] = [this.settledEmitter];
   private nextId = 1;
+  /**
+   * The document's text our own apply in flight will produce, per anchor: a change event that yields it is
+   * ours, not the user's (the version alone cannot tell: the user's typing may take the same number).
+   */
+  private readonly ownEdits = new Map<TextAnchor, string>();
 
-  constructor(private readonly log: vscode.LogOutputChannel) {
+  constructor(private readonly log: vscode.LogOutputChannel, private readonly files: ProposalFiles) {
     this.disposables.push(
-      vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, {
-        onDidChange: this.changed.event,
-        provideTextDocumentContent: (uri) => {
-          const p = this.proposals.get(idOf(uri) ?? '');
-          if (!p) return '// This Hyperguild proposal is no longer open.\n';
-          const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === p.anchor.uri.toString());
-          return document ? withProposal(document.getText(), p.anchor, p.proposed) : p.content;
-        },
-      }),
       vscode.workspace.onDidChangeTextDocument((e) => {
         const uri = e.document.uri.toString();
-        for (const a of this.anchors) if (a.uri.toString() === uri) a.follow(e.contentChanges);
-        // The right side is the document with the proposal in it: keep it in step with the user's edits.
-        for (const p of this.proposals.values()) if (p.anchor.uri.toString() === uri) this.changed.fire(p.uri);
+        const own = (a: TextAnchor) => this.ownEdits.has(a) && this.ownEdits.get(a) === e.document.getText();
+        for (const a of this.anchors) if (a.uri.toString() === uri && !own(a)) a.follow(e.contentChanges);
+        // The right side is the document with the proposal in it: the user's edits elsewhere go into it too.
+        for (const p of this.proposals.values()) if (p.anchor.uri.toString() === uri) this.carry(p, e, own(p.anchor));
       }),
       vscode.window.tabGroups.onDidChangeTabs((e) => {
         // Closing the diff tab discards its proposal and frees its memory. Moving it to another group is
@@ -94,6 +97,7 @@ export class ProposalManager implements vscode.Disposable {
         }
         this.updateContext();
       }),
+      vscode.window.tabGroups.onDidChangeTabGroups(() => this.updateContext()),
     );
     // A tab that closes meanwhile makes close() reject: that must not become an unhandled rejection.
     this.closeOrphanTabs().catch((err: unknown) => this.log.warn(`Closing leftover proposal tabs failed: ${String(err)}`));
@@ -118,18 +122,18 @@ export class ProposalManager implements vscode.Disposable {
   }
 
   /** Opens the diff of the document against the document with the anchored text replaced. */
-  async open(anchor: TextAnchor, proposed: string, title: string, escalate?: Proposal['escalate'], runId?: string): Promise<Proposal> {
+  async open(
+    anchor: TextAnchor, proposed: string, title: string, escalate?: Proposal['escalate'], runId?: string,
+    viewColumn: vscode.ViewColumn = vscode.ViewColumn.Beside,
+  ): Promise<Proposal> {
     const document = await vscode.workspace.openTextDocument(anchor.uri);
-    const content = withProposal(document.getText(), anchor, proposed);
+    const base = document.getText();
     const id = String(this.nextId++);
-    const uri = vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: anchor.uri.path, query: `id=${id}` });
-    const proposal: Proposal = { id, anchor, proposed, title, uri, content, ...(escalate && { escalate }), ...(runId && { runId }) };
+    const uri = rightSideUri(PROPOSAL_SCHEME, anchor.uri, `id=${id}`);
+    this.files.set(uri, withProposal(base, anchor, proposed));
+    const proposal: Proposal = { id, anchor, proposed, title, uri, base, sync: Promise.resolve(), ...(escalate && { escalate }), ...(runId && { runId }) };
     this.proposals.set(id, proposal);
-    await vscode.commands.executeCommand('vscode.diff', anchor.uri, uri, `${title} ↔ ${path.basename(anchor.uri.path)}`, {
-      preview: false,
-      preserveFocus: true,
-      viewColumn: vscode.ViewColumn.Beside,
-    });
+    await this.showDiff(proposal, viewColumn);
     this.updateContext();
     return proposal;
   }
@@ -142,8 +146,7 @@ export class ProposalManager implements vscode.Disposable {
   async resolve(target?: vscode.Uri | string): Promise<Proposal | undefined> {
     const id = typeof target === 'string' ? target : target?.scheme === PROPOSAL_SCHEME ? idOf(target) : undefined;
     if (id) return this.closing.has(id) ? undefined : this.proposals.get(id);
-    const activeTab = vscode.window.tabGroups.activeTabGroup.activeTab;
-    const activeId = activeTab && this.proposalIdOfTab(activeTab);
+    const activeId = this.activeProposalId();
     if (activeId && this.proposals.has(activeId)) return this.proposals.get(activeId);
     const open = [...this.proposals.values()].filter((p) => !this.closing.has(p.id));
     const active = vscode.window.activeTextEditor?.document.uri.toString();
@@ -161,58 +164,172 @@ export class ProposalManager implements vscode.Disposable {
   }
 
   /**
-   * Replaces the original text with one WorkspaceEdit (one undo restores it), only if that
-   * text is still there unchanged; never saves. A refusal changes nothing and keeps the proposal.
+   * Applies the proposal as it is now (with the user's edits in it) with one WorkspaceEdit (one undo
+   * restores it), only if the selected text is still there unchanged; never saves. A refusal changes
+   * nothing and keeps the proposal.
    */
   async apply(target?: vscode.Uri | string): Promise<ApplyResult> {
+    const { applied, reason } = await this.applyChanges(target, 'all');
+    return { applied, ...(reason && { reason }) };
+  }
+
+  /**
+   * Applies some of the proposal's changes: the given hunks (0-based, in document order), else those the
+   * cursor or selection in the proposal's diff touches. The rest stay in the proposal.
+   */
+  async applyHunks(target?: vscode.Uri | string, hunks?: readonly number[]): Promise<ApplyHunksResult> {
+    return this.applyChanges(target, hunks ?? 'selected');
+  }
+
+  private async applyChanges(target: vscode.Uri | string | undefined, which: 'all' | 'selected' | readonly number[]): Promise<ApplyHunksResult> {
     const p = await this.resolve(target);
-    if (!p) return { applied: false, reason: this.size ? 'No Hyperguild proposal was chosen, so nothing was applied.' : 'There is no open Hyperguild proposal to apply.' };
-    if (this.applying.has(p.id)) return { applied: false, reason: 'This Hyperguild proposal is already being applied.' };
+    if (!p) return { applied: false, remaining: 0, reason: this.noProposalReason() };
+    if (this.applying.has(p.id)) return { applied: false, remaining: this.hunksOf(p).length, reason: 'This Hyperguild proposal is already being applied.' };
     this.applying.add(p.id);
     try {
-      return await this.applyOnce(p);
+      await p.sync;
+      return await this.applyOnce(p, which);
     } finally {
       this.applying.delete(p.id);
     }
   }
 
-  private async applyOnce(p: Proposal): Promise<ApplyResult> {
+  private noProposalReason(): string {
+    const active = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+    if (active instanceof vscode.TabInputTextDiff && active.modified.scheme === DRAFT_SCHEME) {
+      return 'The draft is not verified yet, so it cannot be applied; Apply becomes available when a tier\'s answer is accepted.';
+    }
+    return this.size ? 'No Hyperguild proposal was chosen, so nothing was applied.' : 'There is no open Hyperguild proposal to apply.';
+  }
+
+  /** The right side as the user sees it: their unsaved edits, else the proposal as last set or saved. */
+  private proposalText(p: Proposal): string {
+    const open = this.proposalDocument(p);
+    return (open?.isDirty ? open.getText() : this.files.text(p.uri)) ?? '';
+  }
+
+  private proposalDocument(p: Proposal): vscode.TextDocument | undefined {
+    return vscode.workspace.textDocuments.find((d) => d.uri.toString() === p.uri.toString());
+  }
+
+  private hunksOf(p: Proposal): ReturnType<typeof lineHunks> {
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === p.anchor.uri.toString());
+    return lineHunks(document?.getText() ?? p.base, this.proposalText(p));
+  }
+
+  /** The hunks the active editor's cursors or selections touch, on whichever side of this proposal's diff has focus. */
+  private selectedHunks(p: Proposal, hunks: ReturnType<typeof lineHunks>): number[] | undefined {
+    const editor = vscode.window.activeTextEditor;
+    const uri = editor?.document.uri.toString();
+    const side = uri === p.uri.toString() ? 'modified' : uri === p.anchor.uri.toString() && this.activeProposalId() === p.id ? 'original' : undefined;
+    if (!editor || !side) return undefined;
+    return [...new Set(editor.selections.flatMap((s) => hunksAt(hunks, side, s.start.line, s.end.line)))].sort((a, b) => a - b);
+  }
+
+  private async applyOnce(p: Proposal, which: 'all' | 'selected' | readonly number[]): Promise<ApplyHunksResult> {
     const file = path.basename(p.anchor.uri.path);
     const document = await vscode.workspace.openTextDocument(p.anchor.uri);
     // VS Code refuses an edit made against an older version; the user typing at that moment is no reason
     // to give up, so a refusal caused by a newer version is tried once more against it.
+    let proposal = '';
     for (let attempt = 1; ; attempt++) {
+      // The user's typing that made a retry necessary is carried into the proposal first, or Apply would undo it.
+      await p.sync;
+      proposal = this.proposalText(p);
       const version = document.version;
-      const at = p.anchor.locate(document.getText());
-      if (at === undefined) {
-        const reason = `The selected code in ${file} was changed since the run started, so the proposal was not applied; run the skill again.`;
+      const text = document.getText();
+      const hunks = lineHunks(text, proposal);
+      const refuse = (reason: string): ApplyHunksResult => {
         this.log.warn(reason);
-        return { applied: false, reason };
+        return { applied: false, remaining: hunks.length, reason };
+      };
+      if (p.anchor.locate(text) === undefined) {
+        return refuse(`The selected code in ${file} was changed since the run started, so the proposal was not applied; run the skill again.`);
       }
-      const range = new vscode.Range(document.positionAt(at), document.positionAt(at + p.anchor.original.length));
+      if (hunks.length === 0) return refuse(`The proposal is the same as ${file} now, so there is nothing to apply.`);
+      const chosen = which === 'all' ? hunks.map((_, i) => i) : which === 'selected' ? this.selectedHunks(p, hunks) : which;
+      if (chosen === undefined || chosen.length === 0) {
+        return refuse(chosen ? 'The cursor is not on a change; put it on a change in the proposal\'s diff (or select several) and apply again.' : 'Put the cursor on a change in the proposal\'s diff, then run Apply Selected Changes.');
+      }
+      const bad = chosen.find((i) => !Number.isInteger(i) || i < 0 || i >= hunks.length);
+      if (bad !== undefined) return refuse(`There is no change ${String(bad)} in the proposal; it has ${hunks.length} (numbered 0 to ${hunks.length - 1}).`);
+
+      const edits = hunkEdits(proposal, hunks, chosen);
       const edit = new vscode.WorkspaceEdit();
-      edit.replace(document.uri, range, p.proposed);
-      if (await vscode.workspace.applyEdit(edit)) break;
+      for (const e of edits) edit.replace(document.uri, new vscode.Range(document.positionAt(e.offset), document.positionAt(e.offset + e.length)), e.text);
+      // Our own edit is not the user's: the anchor and the proposal take it as the new starting point.
+      this.ownEdits.set(p.anchor, edits.reduce((t, e) => t.slice(0, e.offset) + e.text + t.slice(e.offset + e.length), text));
+      let done: boolean;
+      try {
+        done = await vscode.workspace.applyEdit(edit);
+      } finally {
+        this.ownEdits.delete(p.anchor);
+      }
+      if (done) {
+        this.rebase(p, document, edits);
+        break;
+      }
       const versionChanged = document.version !== version;
       if (versionChanged && attempt === 1) continue;
       const reason = refusalReason({ file, versionChanged, writable: vscode.workspace.fs.isWritableFileSystem(p.anchor.uri.scheme) });
       this.log.warn(`${reason} (document version ${version} → ${document.version})`);
-      return { applied: false, reason };
+      return { applied: false, remaining: hunks.length, reason };
+    }
+    const remaining = lineHunks(document.getText(), proposal).length;
+    if (remaining > 0) {
+      p.appliedSome = true;
+      this.log.info(`Applied part of "${p.title}" to ${vscode.workspace.asRelativePath(p.anchor.uri)} (not saved); ${remaining} change${remaining === 1 ? '' : 's'} left in the proposal.`);
+      return { applied: true, remaining };
     }
     this.log.info(`Applied "${p.title}" to ${vscode.workspace.asRelativePath(p.anchor.uri)} (not saved).`);
     this.settle(p, 'applied');
     await this.discard(p.id);
-    return { applied: true };
+    return { applied: true, remaining: 0 };
+  }
+
+  /** After an apply, the anchor covers the selected region and the applied changes as they now read. */
+  private rebase(p: Proposal, document: vscode.TextDocument, edits: readonly TextChange[]): void {
+    const start = Math.min(p.anchor.offset, ...edits.map((e) => e.offset));
+    const end = Math.max(p.anchor.offset + p.anchor.original.length, ...edits.map((e) => e.offset + e.length));
+    const grown = edits.reduce((n, e) => n + e.text.length - e.length, 0);
+    p.anchor.rebase(start, document.getText().slice(start, end + grown));
+    p.base = document.getText();
+  }
+
+  /** Carries one change event of the document into the proposal (in order, after the ones before it). */
+  private carry(p: Proposal, e: vscode.TextDocumentChangeEvent, own: boolean): void {
+    const base = p.base;
+    p.base = e.document.getText();
+    if (own) return;
+    const changes = e.contentChanges.map((c) => ({ offset: c.rangeOffset, length: c.rangeLength, text: c.text }));
+    p.sync = p.sync.then(async () => {
+      const open = this.proposalDocument(p);
+      if (!open?.isDirty) {
+        const before = this.files.text(p.uri);
+        if (before !== undefined) this.files.set(p.uri, carryEdits(base, before, changes));
+        return;
+      }
+      // The user has unsaved edits in the proposal: change the editor's text, keeping theirs.
+      const before = open.getText();
+      const after = carryEdits(base, before, changes);
+      if (after === before) return;
+      let head = 0;
+      while (head < before.length && head < after.length && before[head] === after[head]) head++;
+      let tail = 0;
+      while (tail < before.length - head && tail < after.length - head && before[before.length - 1 - tail] === after[after.length - 1 - tail]) tail++;
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(open.uri, new vscode.Range(open.positionAt(head), open.positionAt(before.length - tail)), after.slice(head, after.length - tail));
+      await vscode.workspace.applyEdit(edit);
+    }).catch((err: unknown) => this.log.warn(`Keeping the proposal in step with ${path.basename(p.anchor.uri.path)} failed: ${String(err)}`));
   }
 
   /** Closes the proposals on this anchor and their diffs, but keeps following the text: a continued run reuses it. */
   async detach(anchor: TextAnchor): Promise<void> {
     const detached = [...this.proposals.values()].filter((p) => p.anchor === anchor);
-    const ids = detached.map((p) => p.id);
     for (const p of detached) this.settle(p, 'escalated');
-    for (const id of ids) this.proposals.delete(id);
-    const tabs = this.allTabs().filter((t) => ids.includes(this.proposalIdOfTab(t) ?? ''));
-    if (tabs.length) await vscode.window.tabGroups.close(tabs, true);
+    for (const p of detached) this.proposals.delete(p.id);
+    await this.closeTabs(detached);
+    for (const p of detached) this.files.remove(p.uri);
     this.updateContext();
   }
 
@@ -220,10 +337,23 @@ export class ProposalManager implements vscode.Disposable {
   async discard(target?: vscode.Uri | string): Promise<void> {
     const p = await this.resolve(target);
     if (!p) return;
-    const tabs = this.allTabs().filter((t) => this.proposalIdOfTab(t) === p.id);
-    if (tabs.length) await vscode.window.tabGroups.close(tabs, true);
+    await this.closeTabs([p]);
     this.forget(p.id);
     this.updateContext();
+  }
+
+  /**
+   * Closes the proposals' diffs. An edited proposal is saved first (into memory only): the user chose to
+   * apply, discard or escalate it, and VS Code's "save changes?" must not ask again.
+   */
+  private async closeTabs(closing: readonly Proposal[]): Promise<void> {
+    const ids = closing.map((p) => p.id);
+    for (const p of closing) {
+      const open = this.proposalDocument(p);
+      if (open?.isDirty) await open.save();
+    }
+    const tabs = this.allTabs().filter((t) => ids.includes(this.proposalIdOfTab(t) ?? ''));
+    if (tabs.length) await vscode.window.tabGroups.close(tabs, true);
   }
 
   private forget(id: string): void {
@@ -231,9 +361,10 @@ export class ProposalManager implements vscode.Disposable {
     this.closing.delete(id);
     const p = this.proposals.get(id);
     if (!p) return;
-    this.settle(p, 'discarded');
+    this.settle(p, p.appliedSome ? 'applied' : 'discarded');
     this.proposals.delete(id);
     this.anchors.delete(p.anchor);
+    this.files.remove(p.uri);
   }
 
   private readonly settled = new WeakSet<Proposal>();
@@ -256,11 +387,39 @@ export class ProposalManager implements vscode.Disposable {
   private forgetUnlessReopened(id: string): void {
     clearTimeout(this.closing.get(id));
     this.closing.set(id, setTimeout(() => {
-      this.closing.delete(id);
-      if (this.isShown(id)) return;
+      if (this.isShown(id)) {
+        this.closing.delete(id);
+        return;
+      }
+      const p = this.proposals.get(id);
+      // Edits the user saved are not thrown away without a question; meanwhile the proposal stays closing.
+      if (p && this.files.edited(p.uri)) {
+        void this.askBeforeDropping(p);
+        return;
+      }
       this.forget(id);
       this.updateContext();
     }, MOVE_GRACE_MS));
+  }
+
+  private async askBeforeDropping(p: Proposal): Promise<void> {
+    this.log.info(`The edited proposal "${p.title}" was closed; its edits are kept until you choose.`);
+    const choice = await vscode.window.showWarningMessage(`You closed "${p.title}" after editing it: discard your edits?`, 'Discard Edits', 'Reopen');
+    if (!this.proposals.has(p.id)) return;
+    if (choice === 'Reopen') {
+      clearTimeout(this.closing.get(p.id));
+      this.closing.delete(p.id);
+      await this.showDiff(p, vscode.ViewColumn.Beside);
+    } else this.forget(p.id);
+    this.updateContext();
+  }
+
+  private showDiff(p: Proposal, viewColumn: vscode.ViewColumn): Promise<void> {
+    return inTabOrder(() => vscode.commands.executeCommand('vscode.diff', p.anchor.uri, p.uri, `${p.title} ↔ ${path.basename(p.anchor.uri.path)}`, {
+      preview: false,
+      preserveFocus: true,
+      viewColumn,
+    }));
   }
 
   private allTabs(): vscode.Tab[] {
@@ -278,11 +437,21 @@ export class ProposalManager implements vscode.Disposable {
       const id = this.proposalIdOfTab(t);
       return id !== undefined && !this.proposals.has(id);
     });
+    // An edited proposal restored from a backup has nothing to go back to: saving it changes nothing
+    // (see ProposalFiles.writeFile) and spares the user a "save changes?" for a proposal that is gone.
+    for (const d of vscode.workspace.textDocuments) if (d.uri.scheme === PROPOSAL_SCHEME && d.isDirty && !this.proposals.has(idOf(d.uri) ?? '')) await d.save();
     if (orphans.length) await vscode.window.tabGroups.close(orphans, true);
+  }
+
+  private activeProposalId(): string | undefined {
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    return tab && this.proposalIdOfTab(tab);
   }
 
   private updateContext(): void {
     void vscode.commands.executeCommand('setContext', ACTIVE_KEY, this.size > 0);
+    const focused = this.activeProposalId();
+    void vscode.commands.executeCommand('setContext', FOCUSED_KEY, focused !== undefined && this.proposals.has(focused) && !this.closing.has(focused));
   }
 
   dispose(): void {
@@ -291,4 +460,15 @@ export class ProposalManager implements vscode.Disposable {
     this.proposals.clear();
     this.anchors.clear();
   }
+}
+
+/** `hyperguild.applyHunks` (contract): from a diff's title bar or a key, the diff's URI; from a caller, `{ hunks }`. */
+export async function applyHunksCommand(proposals: ProposalManager, arg?: vscode.Uri | { hunks?: unknown }): Promise<ApplyHunksResult> {
+  if (arg instanceof vscode.Uri || arg === undefined) return proposals.applyHunks(arg);
+  const hunks = (arg as { hunks?: unknown } | null)?.hunks;
+  if (hunks === undefined) return proposals.applyHunks();
+  if (!Array.isArray(hunks) || !hunks.every((h) => typeof h === 'number')) {
+    return { applied: false, remaining: 0, reason: 'hyperguild.applyHunks takes { hunks: number[] }, the changes\' numbers from 0 in document order.' };
+  }
+  return proposals.applyHunks(undefined, hunks as number[]);
 }

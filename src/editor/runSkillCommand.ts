@@ -18,6 +18,7 @@ import type { RecordInput } from '../core/history';
 import { randomUUID } from 'node:crypto';
 import type { EngineHost } from './engineHost';
 import type { RunRegistry } from './runRegistry';
+import type { DraftDocuments } from './drafts';
 
 /** (contract) The argument form of `hyperguild.runSkill`. */
 export interface RunSkillArgs {
@@ -28,6 +29,8 @@ export interface RunSkillArgs {
 export interface RunSkillDeps {
   log: vscode.LogOutputChannel;
   proposals: ProposalManager;
+  /** Where tiers' code shows while it streams (hyperguild.showDraft). */
+  drafts: DraftDocuments;
   engine: EngineHost;
   runs: RunRegistry;
   warmth: WarmthSource;
@@ -217,6 +220,7 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume, con
   const lease = deps.engine.lease(settings);
   // Parsing the document starts now, while the first tier generates.
   const gate = ctx.syntaxGate?.();
+  const draft = settings.showDraft ? deps.drafts.start(anchor) : undefined;
   try {
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Hyperguild: ${choice.skill.title}`, cancellable: true },
@@ -235,6 +239,7 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume, con
             ...(gate && { syntaxCheck: (proposal: string) => gate.check(proposal) }),
             onEvent: (e) => {
               text.onEvent(e);
+              draft?.onEvent(e);
               if (e.type === 'attempt') {
                 log.info(`  ${attemptLine(e.attempt, tiers.length)}`);
                 if (e.attempt.syntaxNote) log.info(`    ${e.attempt.syntaxNote}`);
@@ -279,7 +284,10 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume, con
       return { status: 'failed', message, attempts: report.attempts };
     }
     const title = `${deps.demo ? 'Demo · ' : ''}${choice.skill.title} by ${result.accepted.model}`;
-    const proposal = await deps.proposals.open(anchor, result.proposal, title, continuationOf(deps, ctx, result.continuation, runId), runId);
+    // The proposal takes the draft's place: opened in its column, then the draft closes.
+    const column = await draft?.column();
+    const proposal = await deps.proposals.open(anchor, result.proposal, title, continuationOf(deps, ctx, result.continuation, runId), runId, column);
+    await draft?.close();
     offerActions(deps, proposal, `Hyperguild: ${choice.skill.title} by ${result.accepted.model} is ready to review.`);
     remember(result);
     return report;
@@ -291,6 +299,7 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume, con
     remember({ status: 'failed', message: failed.message ?? '', attempts: [] });
     return failed;
   } finally {
+    void draft?.close();
     gate?.dispose();
     lease.release();
     deps.runs.end(controller);

@@ -4,6 +4,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { ProposalManager, PROPOSAL_SCHEME } from '../../src/editor/proposals';
+import { ProposalFiles } from '../../src/editor/proposalFiles';
 import type { RunReport } from '../../src/core/report';
 import { FakeLlamaSwap, type RecordedRequest } from '../fakes/fakeLlamaSwap';
 import {
@@ -331,7 +332,7 @@ describe('faults: the document during and after a run', function () {
     select(editor, 1, 5);
     assert.equal((await runSkill()).status, 'accepted');
     await rightSide();
-    const fresh = new ProposalManager({ info: () => undefined, warn: () => undefined } as unknown as vscode.LogOutputChannel);
+    const fresh = new ProposalManager({ info: () => undefined, warn: () => undefined } as unknown as vscode.LogOutputChannel, new ProposalFiles());
     try {
       await waitFor(() => proposalTabs().length === 0, 'the orphaned proposal tab closed');
     } finally {

@@ -33,16 +33,23 @@ export class Settings {
   }
 }
 
-export function proposalTabs(): vscode.TabInputTextDiff[] {
+export function proposalTabs(scheme = 'hyperguild-proposal'): vscode.TabInputTextDiff[] {
   return vscode.window.tabGroups.all
     .flatMap((g) => g.tabs)
     .map((t) => t.input)
-    .filter((i): i is vscode.TabInputTextDiff => i instanceof vscode.TabInputTextDiff && i.modified.scheme === 'hyperguild-proposal');
+    .filter((i): i is vscode.TabInputTextDiff => i instanceof vscode.TabInputTextDiff && i.modified.scheme === scheme);
+}
+
+/** The diff tabs of drafts (code still streaming or being verified). */
+export function draftTabs(): vscode.Tab[] {
+  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === 'hyperguild-draft');
 }
 
 /** Closes every editor, reverting dirty ones first so no save dialog blocks the run. */
 export async function closeAll(): Promise<void> {
   for (const doc of vscode.workspace.textDocuments) {
+    // An edited proposal keeps its edit in memory only (never on disk).
+    if (doc.isDirty && doc.uri.scheme === 'hyperguild-proposal') await doc.save();
     if (doc.isDirty && (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled')) {
       await vscode.window.showTextDocument(doc);
       await vscode.commands.executeCommand('workbench.action.files.revert');
