@@ -16,9 +16,7 @@ import { readSettings, currentScope, type Settings } from './editor/settings';
 import { anthropicKey, llamaSwapKey, ServerKeys } from './editor/secretKeys';
 import { clientOf, namedServerChecks, watchedServers } from './editor/localServers';
 import { EngineHost } from './editor/engineHost';
-import { PROPOSAL_SCHEME, ProposalManager, applyHunksCommand } from './editor/proposals';
-import { ProposalFiles } from './editor/proposalFiles';
-import { DraftDocuments } from './editor/drafts';
+import { reviewFeature } from './editor/reviewFeature';
 import { RunRegistry } from './editor/runRegistry';
 import { escalateCommand, runSkillCommand, type RunSkillDeps, type RunSkillArgs } from './editor/runSkillCommand';
 import { WarmStatusBar } from './editor/warmStatusBar';
@@ -57,11 +55,9 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
   const swapKey = llamaSwapKey(context.secrets);
   const serverKeys = new ServerKeys(context.secrets);
   const engine = push(new EngineHost(key, swapKey, serverKeys));
-  // Proposals' right sides live in memory, editable; drafts are read-only documents.
-  const proposalFiles = push(new ProposalFiles());
-  push(vscode.workspace.registerFileSystemProvider(PROPOSAL_SCHEME, proposalFiles, { isCaseSensitive: true }));
-  const proposals = push(new ProposalManager(log, proposalFiles));
-  const drafts = push(new DraftDocuments());
+  const review = reviewFeature(log);
+  review.disposables.forEach(push);
+  const { proposals, drafts } = review;
   const runs = push(new RunRegistry());
 
   // One tracker per local server of the chain; the first local tier's server is the status bar's item.
@@ -145,22 +141,8 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
 
   const commands: CommandTable = {
     ...historyCommands,
+    ...review.commands((target, args) => escalateCommand(runDeps, target, args)),
     'hyperguild.runSkill': (args?: RunSkillArgs) => runSkill(args),
-    'hyperguild.applyProposal': async (target?: vscode.Uri) => {
-      const result = await proposals.apply(target);
-      if (!result.applied && result.reason) showWarning(log, result.reason);
-      return result;
-    },
-    // From the diff's title bar or a key the argument is the diff's URI; from a caller, { hunks }.
-    'hyperguild.applyHunks': async (arg?: vscode.Uri | { hunks?: unknown }) => {
-      const result = await applyHunksCommand(proposals, arg);
-      if (!result.applied && result.reason) showWarning(log, result.reason);
-      return result;
-    },
-    'hyperguild.discardProposal': (target?: vscode.Uri) => proposals.discard(target),
-    // From the diff's title bar the argument is the diff's URI; from the palette or a caller, { feedback }.
-    'hyperguild.escalateProposal': (arg?: vscode.Uri | { feedback?: unknown }) =>
-      arg instanceof vscode.Uri ? escalateCommand(runDeps, arg) : escalateCommand(runDeps, undefined, arg),
     [RETRY_ON_CLOUD_COMMAND]: () => cloudRetry.run(),
     'hyperguild.cancel': () => {
       const n = runs.cancelAll();

@@ -3,8 +3,9 @@ import * as path from 'node:path';
 import { TextAnchor, withProposal } from './anchor';
 import { refusalReason } from './applyRefusal';
 import type { RunReport } from '../core/report';
-import { carryEdits, hunkEdits, hunksAt, lineHunks, type TextChange } from '../core/proposalDiff';
+import { hunkEdits, hunksAt, lineHunks, type TextChange } from '../core/proposalDiff';
 import type { ProposalFiles } from './proposalFiles';
+import { ProposalSide } from './proposalSide';
 import { DRAFT_SCHEME, PROPOSAL_SCHEME, inTabOrder, rightSideUri } from './schemes';
 
 export { PROPOSAL_SCHEME };
@@ -22,10 +23,8 @@ export interface Proposal {
   title: string;
   /** The right side of the diff (in memory, editable): the document with the anchored text replaced. */
   uri: vscode.Uri;
-  /** The document's text as the proposal last followed it (its edits are carried into the proposal). */
-  base: string;
-  /** The carrying of the document's edits into the proposal, in order. */
-  sync: Promise<void>;
+  /** The right side's text, kept in step with the document. */
+  side: ProposalSide;
   /** Some of its changes were applied (Apply Selected Changes). */
   appliedSome?: boolean;
   /** Continues the run past this proposal's tier with the user's feedback (absent: nothing to continue). */
@@ -79,7 +78,7 @@ export class ProposalManager implements vscode.Disposable {
         const own = (a: TextAnchor) => this.ownEdits.has(a) && this.ownEdits.get(a) === e.document.getText();
         for (const a of this.anchors) if (a.uri.toString() === uri && !own(a)) a.follow(e.contentChanges);
         // The right side is the document with the proposal in it: the user's edits elsewhere go into it too.
-        for (const p of this.proposals.values()) if (p.anchor.uri.toString() === uri) this.carry(p, e, own(p.anchor));
+        for (const p of this.proposals.values()) if (p.anchor.uri.toString() === uri) p.side.follow(e, own(p.anchor));
       }),
       vscode.window.tabGroups.onDidChangeTabs((e) => {
         // Closing the diff tab discards its proposal and frees its memory. Moving it to another group is
@@ -130,8 +129,9 @@ export class ProposalManager implements vscode.Disposable {
     const base = document.getText();
     const id = String(this.nextId++);
     const uri = rightSideUri(PROPOSAL_SCHEME, anchor.uri, `id=${id}`);
-    this.files.set(uri, withProposal(base, anchor, proposed));
-    const proposal: Proposal = { id, anchor, proposed, title, uri, base, sync: Promise.resolve(), ...(escalate && { escalate }), ...(runId && { runId }) };
+    const side = new ProposalSide(uri, base, this.files, (m) => this.log.warn(m));
+    side.init(withProposal(base, anchor, proposed));
+    const proposal: Proposal = { id, anchor, proposed, title, uri, side, ...(escalate && { escalate }), ...(runId && { runId }) };
     this.proposals.set(id, proposal);
     await this.showDiff(proposal, viewColumn);
     this.updateContext();
@@ -187,7 +187,7 @@ export class ProposalManager implements vscode.Disposable {
     if (this.applying.has(p.id)) return { applied: false, remaining: this.hunksOf(p).length, reason: 'This Hyperguild proposal is already being applied.' };
     this.applying.add(p.id);
     try {
-      await p.sync;
+      await p.side.settled();
       return await this.applyOnce(p, which);
     } finally {
       this.applying.delete(p.id);
@@ -202,19 +202,9 @@ export class ProposalManager implements vscode.Disposable {
     return this.size ? 'No Hyperguild proposal was chosen, so nothing was applied.' : 'There is no open Hyperguild proposal to apply.';
   }
 
-  /** The right side as the user sees it: their unsaved edits, else the proposal as last set or saved. */
-  private proposalText(p: Proposal): string {
-    const open = this.proposalDocument(p);
-    return (open?.isDirty ? open.getText() : this.files.text(p.uri)) ?? '';
-  }
-
-  private proposalDocument(p: Proposal): vscode.TextDocument | undefined {
-    return vscode.workspace.textDocuments.find((d) => d.uri.toString() === p.uri.toString());
-  }
-
   private hunksOf(p: Proposal): ReturnType<typeof lineHunks> {
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === p.anchor.uri.toString());
-    return lineHunks(document?.getText() ?? p.base, this.proposalText(p));
+    return lineHunks(document?.getText() ?? '', p.side.text());
   }
 
   /** The hunks the active editor's cursors or selections touch, on whichever side of this proposal's diff has focus. */
@@ -234,8 +224,8 @@ export class ProposalManager implements vscode.Disposable {
     let proposal = '';
     for (let attempt = 1; ; attempt++) {
       // The user's typing that made a retry necessary is carried into the proposal first, or Apply would undo it.
-      await p.sync;
-      proposal = this.proposalText(p);
+      await p.side.settled();
+      proposal = p.side.text();
       const version = document.version;
       const text = document.getText();
       const hunks = lineHunks(text, proposal);
@@ -293,34 +283,7 @@ export class ProposalManager implements vscode.Disposable {
     const end = Math.max(p.anchor.offset + p.anchor.original.length, ...edits.map((e) => e.offset + e.length));
     const grown = edits.reduce((n, e) => n + e.text.length - e.length, 0);
     p.anchor.rebase(start, document.getText().slice(start, end + grown));
-    p.base = document.getText();
-  }
-
-  /** Carries one change event of the document into the proposal (in order, after the ones before it). */
-  private carry(p: Proposal, e: vscode.TextDocumentChangeEvent, own: boolean): void {
-    const base = p.base;
-    p.base = e.document.getText();
-    if (own) return;
-    const changes = e.contentChanges.map((c) => ({ offset: c.rangeOffset, length: c.rangeLength, text: c.text }));
-    p.sync = p.sync.then(async () => {
-      const open = this.proposalDocument(p);
-      if (!open?.isDirty) {
-        const before = this.files.text(p.uri);
-        if (before !== undefined) this.files.set(p.uri, carryEdits(base, before, changes));
-        return;
-      }
-      // The user has unsaved edits in the proposal: change the editor's text, keeping theirs.
-      const before = open.getText();
-      const after = carryEdits(base, before, changes);
-      if (after === before) return;
-      let head = 0;
-      while (head < before.length && head < after.length && before[head] === after[head]) head++;
-      let tail = 0;
-      while (tail < before.length - head && tail < after.length - head && before[before.length - 1 - tail] === after[after.length - 1 - tail]) tail++;
-      const edit = new vscode.WorkspaceEdit();
-      edit.replace(open.uri, new vscode.Range(open.positionAt(head), open.positionAt(before.length - tail)), after.slice(head, after.length - tail));
-      await vscode.workspace.applyEdit(edit);
-    }).catch((err: unknown) => this.log.warn(`Keeping the proposal in step with ${path.basename(p.anchor.uri.path)} failed: ${String(err)}`));
+    p.side.reset(document.getText());
   }
 
   /** Closes the proposals on this anchor and their diffs, but keeps following the text: a continued run reuses it. */
@@ -329,7 +292,7 @@ export class ProposalManager implements vscode.Disposable {
     for (const p of detached) this.settle(p, 'escalated');
     for (const p of detached) this.proposals.delete(p.id);
     await this.closeTabs(detached);
-    for (const p of detached) this.files.remove(p.uri);
+    for (const p of detached) p.side.dispose();
     this.updateContext();
   }
 
@@ -349,7 +312,7 @@ export class ProposalManager implements vscode.Disposable {
   private async closeTabs(closing: readonly Proposal[]): Promise<void> {
     const ids = closing.map((p) => p.id);
     for (const p of closing) {
-      const open = this.proposalDocument(p);
+      const open = p.side.document;
       if (open?.isDirty) await open.save();
     }
     const tabs = this.allTabs().filter((t) => ids.includes(this.proposalIdOfTab(t) ?? ''));
@@ -364,7 +327,7 @@ export class ProposalManager implements vscode.Disposable {
     this.settle(p, p.appliedSome ? 'applied' : 'discarded');
     this.proposals.delete(id);
     this.anchors.delete(p.anchor);
-    this.files.remove(p.uri);
+    p.side.dispose();
   }
 
   private readonly settled = new WeakSet<Proposal>();
@@ -462,13 +425,3 @@ export class ProposalManager implements vscode.Disposable {
   }
 }
 
-/** `hyperguild.applyHunks` (contract): from a diff's title bar or a key, the diff's URI; from a caller, `{ hunks }`. */
-export async function applyHunksCommand(proposals: ProposalManager, arg?: vscode.Uri | { hunks?: unknown }): Promise<ApplyHunksResult> {
-  if (arg instanceof vscode.Uri || arg === undefined) return proposals.applyHunks(arg);
-  const hunks = (arg as { hunks?: unknown } | null)?.hunks;
-  if (hunks === undefined) return proposals.applyHunks();
-  if (!Array.isArray(hunks) || !hunks.every((h) => typeof h === 'number')) {
-    return { applied: false, remaining: 0, reason: 'hyperguild.applyHunks takes { hunks: number[] }, the changes\' numbers from 0 in document order.' };
-  }
-  return proposals.applyHunks(undefined, hunks as number[]);
-}

@@ -346,4 +346,25 @@ describe('faults: the document during and after a run', function () {
     const stale = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: '/stats.ts', query: 'id=999' }));
     assert.equal(stale.getText(), '// This Hyperguild proposal is no longer open.\n');
   });
+
+  it('a window reload with an edited proposal (simulated): the orphan closes without a "save changes?" and the document is untouched', async () => {
+    // The proposal lived in memory; VS Code may restore its tab with the unsaved edit. Nothing can take it back.
+    const editor = await openWith(SOURCE);
+    select(editor, 1, 5);
+    assert.equal((await runSkill()).status, 'accepted');
+    const right = await rightSide();
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(right.uri, new vscode.Position(0, 0), '// my edit\n');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.ok(right.isDirty);
+    const fresh = new ProposalManager({ info: () => undefined, warn: () => undefined } as unknown as vscode.LogOutputChannel, new ProposalFiles());
+    try {
+      await waitFor(() => proposalTabs().length === 0, 'the orphaned, edited proposal tab closed with no dialog in the way');
+    } finally {
+      fresh.dispose();
+      await vscode.commands.executeCommand('notifications.clearAll');
+    }
+    assert.equal(right.isDirty, false);
+    assert.equal(editor.document.getText(), SOURCE);
+  });
 });

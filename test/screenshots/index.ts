@@ -57,6 +57,27 @@ export async function run(): Promise<void> {
     await vscode.commands.executeCommand('workbench.action.closePanel');
     await shoot('status-bar', 48);
 
+    // The live draft: the 32b's code arriving line by line beside the editor, before it is verified.
+    await vscode.commands.executeCommand('hyperguild.discardProposal');
+    fake.responder = (r) => (isJudge(r) ? verdictReply('accept', 'same behaviour, clearer, typed') : codeReply(BETTER, 250));
+    await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(start, 0, start + 6, 1);
+    const drafting = vscode.commands.executeCommand('hyperguild.runSkill', { skill: 'refactor' });
+    const draftDoc = () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'hyperguild-draft' && d.getText().includes('values.length === 0'));
+    await waitFor(() => draftDoc() !== undefined, 'the draft with its first lines', 15_000);
+    await shoot('draft');
+    await drafting;
+
+    // An edited proposal: the user changed the proposed code in the diff before applying it.
+    const right = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'hyperguild-proposal')!;
+    const line = right.getText().split('\n').findIndex((l) => l.includes('values.length === 0'));
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(right.uri, new vscode.Position(line, 0), '  // Callers treat the average of nothing as 0.\n');
+    await vscode.workspace.applyEdit(edit);
+    await vscode.commands.executeCommand('workbench.action.focusSecondEditorGroup');
+    await shoot('edited-proposal');
+    await vscode.commands.executeCommand('workbench.action.focusFirstEditorGroup');
+
     // The escalation report over a history made by real runs: the 7b answer accepted in some, escalated (its
     // judge, or its syntax) in others; proposals discarded or left open.
     await vscode.commands.executeCommand('hyperguild.discardProposal');
