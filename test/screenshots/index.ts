@@ -64,6 +64,7 @@ export async function run(): Promise<void> {
     editor.selection = new vscode.Selection(start, 0, start + 6, 1);
     const drafting = vscode.commands.executeCommand('hyperguild.runSkill', { skill: 'refactor' });
     const draftDoc = () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'hyperguild-draft' && d.getText().includes('values.length === 0'));
+    await vscode.commands.executeCommand('notifications.clearAll');
     await waitFor(() => draftDoc() !== undefined, 'the draft with its first lines', 15_000);
     await shoot('draft');
     await drafting;
@@ -74,6 +75,7 @@ export async function run(): Promise<void> {
     const edit = new vscode.WorkspaceEdit();
     edit.insert(right.uri, new vscode.Position(line, 0), '  // Callers treat the average of nothing as 0.\n');
     await vscode.workspace.applyEdit(edit);
+    await vscode.commands.executeCommand('notifications.clearAll');
     await vscode.commands.executeCommand('workbench.action.focusSecondEditorGroup');
     await shoot('edited-proposal');
     await vscode.commands.executeCommand('workbench.action.focusFirstEditorGroup');
