@@ -9,6 +9,8 @@ export class TextAnchor {
   touched = false;
   /** The current extent of the anchored region: the original's length until an edit touches it. */
   length: number;
+  /** What the region held before each partial apply: an undo of that apply brings one of them back. */
+  private readonly earlier: string[] = [];
 
   constructor(
     readonly uri: vscode.Uri,
@@ -20,6 +22,7 @@ export class TextAnchor {
 
   /** Anchors `original` at `offset` afresh: after part of a proposal was applied, the region holds the new text. */
   rebase(offset: number, original: string): void {
+    if (this.offset === offset) this.earlier.push(this.original);
     this.offset = offset;
     this.original = original;
     this.length = original.length;
@@ -48,12 +51,13 @@ export class TextAnchor {
 
   /**
    * Where the original text is now: the followed region, only while it holds exactly the original
-   * (untouched, or edited and undone). Never a search elsewhere: an identical copy the user did not
-   * select must not be overwritten, so anything else is undefined and Apply refuses.
+   * (untouched, or edited and undone), or what it held before a partial apply that was undone. Never a
+   * search elsewhere: an identical copy the user did not select must not be overwritten, so anything else
+   * is undefined and Apply refuses.
    */
   locate(text: string): number | undefined {
-    if (this.length !== this.original.length) return undefined;
-    return text.startsWith(this.original, this.offset) ? this.offset : undefined;
+    const held = [this.original, ...this.earlier].some((o) => this.length === o.length && text.startsWith(o, this.offset));
+    return held ? this.offset : undefined;
   }
 }
 
@@ -62,7 +66,6 @@ export class TextAnchor {
  * meanwhile, in place of the edited region (the diff then shows the user's edit against the proposal).
  */
 export function withProposal(text: string, anchor: TextAnchor, proposed: string): string {
-  const at = anchor.locate(text);
-  const [start, length] = at === undefined ? [anchor.offset, anchor.length] : [at, anchor.original.length];
-  return text.slice(0, start) + proposed + text.slice(start + length);
+  const start = anchor.locate(text) ?? anchor.offset;
+  return text.slice(0, start) + proposed + text.slice(start + anchor.length);
 }

@@ -27,6 +27,11 @@ export interface Proposal {
   side: ProposalSide;
   /** Some of its changes were applied (Apply Selected Changes). */
   appliedSome?: boolean;
+  /**
+   * The document's texts just before and after each partial apply: an undo or redo of one is ours too, so the
+   * proposal keeps (or drops again) that change instead of taking the undo for the user's edit.
+   */
+  applyStates?: Set<string>;
   /** Continues the run past this proposal's tier with the user's feedback (absent: nothing to continue). */
   escalate?: (feedback: string) => Promise<RunReport>;
   /** The run it came from, for the history. */
@@ -78,7 +83,9 @@ export class ProposalManager implements vscode.Disposable {
         const own = (a: TextAnchor) => this.ownEdits.has(a) && this.ownEdits.get(a) === e.document.getText();
         for (const a of this.anchors) if (a.uri.toString() === uri && !own(a)) a.follow(e.contentChanges);
         // The right side is the document with the proposal in it: the user's edits elsewhere go into it too.
-        for (const p of this.proposals.values()) if (p.anchor.uri.toString() === uri) p.side.follow(e, own(p.anchor));
+        for (const p of this.proposals.values()) {
+          if (p.anchor.uri.toString() === uri) p.side.follow(e, own(p.anchor) || p.applyStates?.has(e.document.getText()) === true);
+        }
       }),
       vscode.window.tabGroups.onDidChangeTabs((e) => {
         // Closing the diff tab discards its proposal and frees its memory. Moving it to another group is
@@ -257,6 +264,7 @@ export class ProposalManager implements vscode.Disposable {
       }
       if (done) {
         this.rebase(p, document, edits);
+        p.applyStates = (p.applyStates ?? new Set()).add(text).add(document.getText());
         break;
       }
       const versionChanged = document.version !== version;
@@ -280,7 +288,7 @@ export class ProposalManager implements vscode.Disposable {
   /** After an apply, the anchor covers the selected region and the applied changes as they now read. */
   private rebase(p: Proposal, document: vscode.TextDocument, edits: readonly TextChange[]): void {
     const start = Math.min(p.anchor.offset, ...edits.map((e) => e.offset));
-    const end = Math.max(p.anchor.offset + p.anchor.original.length, ...edits.map((e) => e.offset + e.length));
+    const end = Math.max(p.anchor.offset + p.anchor.length, ...edits.map((e) => e.offset + e.length));
     const grown = edits.reduce((n, e) => n + e.text.length - e.length, 0);
     p.anchor.rebase(start, document.getText().slice(start, end + grown));
     p.side.reset(document.getText());

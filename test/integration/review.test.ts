@@ -205,6 +205,17 @@ describe('review: edit the proposal, take some of its changes', function () {
     assert.equal(editor.document.getText(), before);
   });
 
+  it('after undoing a partial apply, the whole proposal still applies', async () => {
+    const { editor } = await proposed();
+    const before = editor.document.getText();
+    assert.deepEqual(await applyHunks({ hunks: [0] }), { applied: true, remaining: 1 });
+    await vscode.window.showTextDocument(editor.document);
+    await vscode.commands.executeCommand('undo');
+    assert.equal(editor.document.getText(), before);
+    assert.deepEqual(await applyProposal(), { applied: true });
+    assert.equal(editor.document.getText(), `// header\n${TWO}\n// footer\n`);
+  });
+
   it('says which hunks exist when asked for one that does not, and where to put the cursor', async () => {
     const { editor } = await proposed();
     const before = editor.document.getText();

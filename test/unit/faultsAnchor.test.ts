@@ -19,6 +19,27 @@ function edit(doc: string, c: vscode.TextDocumentContentChangeEvent): string {
 }
 
 describe('faults: the anchor of a proposal', () => {
+  it('after a partial apply it holds the new text; an undo of that apply brings back what Apply accepts; anything else is refused', () => {
+    const at = DOC.indexOf(SEL);
+    const a = new TextAnchor(uri, at, SEL);
+    // Part of the proposal applied: "x++;" became "x += 1;" inside the region, which is anchored afresh.
+    const applied = change('x += 1;', at + SEL.indexOf('x++;'), 4);
+    let doc = edit(DOC, applied);
+    a.follow([applied]);
+    a.rebase(at, doc.slice(at, at + SEL.length + 3));
+    assert.equal(a.locate(doc), at);
+    // The undo of that apply.
+    const undo = change('x++;', at + SEL.indexOf('x++;'), 7);
+    doc = edit(doc, undo);
+    a.follow([undo]);
+    assert.equal(doc, DOC);
+    assert.equal(a.locate(doc), at, 'the text before the partial apply is accepted again');
+    // A different edit of the same length is not.
+    const other = change('y', at, 1);
+    a.follow([other]);
+    assert.equal(a.locate(edit(doc, other)), undefined);
+  });
+
   it('follows an edit above the selection; an edit below changes nothing', () => {
     const a = new TextAnchor(uri, DOC.indexOf(SEL), SEL);
     let doc = DOC;
