@@ -1,5 +1,6 @@
 // Offline extension-host test driver: runs out/test/integration/index.js inside a real VS Code 1.100.3
-// (code-server from .cache/test-host, see scripts/install-test-host.sh) driven by headless Debian chromium.
+// (code-server from .cache/test-host, see scripts/install-test-host.sh) driven by headless Debian chromium;
+// with HOST_VSCODE=new, inside VS Code 1.117.0 (.cache/test-host-new, run by its own Node 22).
 // Env: HOST_TEST_TIMEOUT_MS (default 300000), HOST_TEST_GREP (mocha grep), HOST_TEST_VERBOSE=1 (server and
 // browser logs), CHROMIUM_PATH (default /usr/bin/chromium), HOST_SUITE (another compiled suite index, e.g. the
 // screenshot scenes), HOST_SCREENSHOT_DIR (where a suite line `SCREENSHOT <name> [bottom:<px>]` saves <name>.png).
@@ -13,7 +14,10 @@ import { format } from 'node:util';
 import { chromium } from 'playwright-core';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CODE_SERVER = path.join(ROOT, '.cache/test-host/node_modules/code-server/out/node/entry.js');
+const HOST_DIR = path.join(ROOT, process.env.HOST_VSCODE === 'new' ? '.cache/test-host-new' : '.cache/test-host');
+const CODE_SERVER = path.join(HOST_DIR, 'node_modules/code-server/out/node/entry.js');
+// The newer code-server needs a newer Node than Debian's; the installer puts one beside it.
+const HOST_NODE = fs.existsSync(path.join(HOST_DIR, 'node/bin/node')) ? path.join(HOST_DIR, 'node/bin/node') : process.execPath;
 const SUITE_DIR = path.join(ROOT, 'out/test/integration');
 const SUITE = process.env.HOST_SUITE ? path.resolve(ROOT, process.env.HOST_SUITE) : path.join(SUITE_DIR, 'index.js');
 const SCREENSHOT_DIR = process.env.HOST_SCREENSHOT_DIR ? path.resolve(ROOT, process.env.HOST_SCREENSHOT_DIR) : undefined;
@@ -112,7 +116,7 @@ function startServer(port, dirs) {
     '--extensions-dir', dirs.extensions,
     dirs.workspace,
   ];
-  const child = spawn(process.execPath, args, { cwd: dirs.root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(HOST_NODE, args, { cwd: dirs.root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   state.server = child;
   state.serverExited = false;
   const output = [];

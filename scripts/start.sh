@@ -64,7 +64,7 @@ if command -v code >/dev/null 2>&1; then
   exit 0
 fi
 
-bash scripts/install-test-host.sh
+bash scripts/install-test-host.sh old
 
 # code-server has no --extensionDevelopmentPath: install the repo as an extension by a symlink.
 id="$(node -p "const p = require('./package.json'); p.publisher + '.' + p.name + '-' + p.version")"

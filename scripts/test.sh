@@ -7,7 +7,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 stage() { printf '\n=== %s ===\n' "$*"; }
 
-stage "setup: test host (apt packages, code-server)"
+stage "setup: test hosts (apt packages, code-server 4.100.3 and 4.117.0)"
 bash scripts/install-test-host.sh
 
 stage "setup: npm dependencies"
@@ -35,8 +35,11 @@ else
   echo "no unit tests yet (test/unit/**/*.test.ts): skipped"
 fi
 
-stage "extension-host tests (code-server + chromium)"
+stage "extension-host tests, VS Code 1.100.3 (code-server + chromium)"
 npm run test:host 2>&1 | tee -a "$counts"
+
+stage "extension-host tests, VS Code 1.117.0 (code-server + chromium)"
+npm run test:host:new 2>&1 | tee -a "$counts"
 
 stage "npm start in demo mode (script test: workbench served, demo server answering, extension active)"
 node scripts/test-start.mjs 2>&1 | tee -a "$counts"
