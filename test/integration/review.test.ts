@@ -85,10 +85,12 @@ describe('review: the live draft', function () {
       assert.equal(proposalTab.group.viewColumn, drafts.columns[0], 'in the draft\'s column');
       assert.match(proposalTab.label, /^Refactor by qwen-32b/);
       assert.equal(editor.document.getText(), SOURCE, 'nothing was applied');
-      // At most one update per 100 ms per draft: VS Code delivers each with some jitter, so the rate is what counts.
-      const times = [...updates.values()];
-      assert.ok(times.some((t) => t.length >= 3), 'the draft was updated as lines arrived');
-      for (const t of times) assert.ok(t.length <= (t[t.length - 1] - t[0]) / 100 + 2, `${t.length} updates in ${t[t.length - 1] - t[0]} ms`);
+      // At most one update per 100 ms per draft. VS Code delivers each with some jitter (two may arrive close
+      // together after a busy moment), so the typical gap is what counts: lines arrive about every 50 ms here,
+      // and without the throttle each would be an update.
+      const gaps = [...updates.values()].flatMap((t) => t.slice(1).map((at, i) => at - t[i])).sort((a, b) => a - b);
+      assert.ok(gaps.length >= 4, 'the draft was updated as lines arrived');
+      assert.ok(gaps[gaps.length >> 1] >= 85, `median gap between updates ${gaps[gaps.length >> 1]} ms (gaps: ${gaps.join(', ')})`);
     } finally {
       clearInterval(watch);
       changes.dispose();
