@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { proposalIdOf } from './schemes';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -17,7 +18,7 @@ export class ProposalFiles implements vscode.FileSystemProvider {
 
   /** The file of a proposal URI (one per id, whatever its path says). */
   private keyOf(uri: vscode.Uri): string {
-    return new URLSearchParams(uri.query).get('id') ?? uri.path;
+    return proposalIdOf(uri) ?? uri.path;
   }
 
   /** Sets a proposal's text; an editor showing it unedited reloads it (VS Code updates it with minimal edits). */

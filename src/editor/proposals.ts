@@ -6,7 +6,7 @@ import type { RunReport } from '../core/report';
 import { hunkEdits, hunksAt, lineHunks, type TextChange } from '../core/proposalDiff';
 import type { ProposalFiles } from './proposalFiles';
 import { ProposalSide } from './proposalSide';
-import { DRAFT_SCHEME, PROPOSAL_SCHEME, inTabOrder, rightSideUri } from './schemes';
+import { DRAFT_SCHEME, PROPOSAL_SCHEME, inTabOrder, proposalIdOf, rightSideUri } from './schemes';
 
 export { PROPOSAL_SCHEME };
 
@@ -52,7 +52,7 @@ export interface ApplyHunksResult extends ApplyResult {
   remaining: number;
 }
 
-const idOf = (uri: vscode.Uri) => new URLSearchParams(uri.query).get('id') ?? undefined;
+const idOf = proposalIdOf;
 
 /**
  * Owns proposals: their editable right sides (in memory, see ProposalFiles), anchors that follow the

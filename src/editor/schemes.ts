@@ -5,6 +5,9 @@ export const PROPOSAL_SCHEME = 'hyperguild-proposal';
 /** A draft's right side: read-only, while a tier writes (DraftDocuments). */
 export const DRAFT_SCHEME = 'hyperguild-draft';
 
+/** The proposal id a right side's URI carries (`?id=N`). */
+export const proposalIdOf = (uri: vscode.Uri): string | undefined => new URLSearchParams(uri.query).get('id') ?? undefined;
+
 /** A right side for a document: a file system needs an absolute path, and an untitled document's path is just its name. */
 export function rightSideUri(scheme: string, document: vscode.Uri, query: string): vscode.Uri {
   const path = document.path.startsWith('/') ? document.path : `/${document.path}`;
