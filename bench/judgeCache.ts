@@ -6,6 +6,7 @@
 import { LlamaSwapClient } from '../src/backends/llamaSwap';
 import { buildGenerationMessages, extractCode, type Task } from '../src/core/prompts';
 import { BUILT_IN_SKILLS } from '../src/core/skills';
+import { skillJob } from '../src/core/job';
 import { judge, UNREADABLE } from '../src/core/verifier';
 import { summarize, type Summary } from './stats';
 
@@ -52,8 +53,8 @@ export async function judgeCacheBench(server: string, runs: number, log: (line: 
         const answer = await client.chat({ model, messages, maxTokens: 64, signal: signal() });
         const proposal = extractCode(answer.text) ?? answer.text;
         const verdict = await judge({
-          backend: client, model, skill: refactor, task, proposal, signal: signal(),
-          ...(kind === 'shared' && { conversation: { messages, answer: answer.text } }),
+          backend: client, model, signal: signal(),
+          messages: skillJob(refactor, task).judgeMessages(proposal, kind === 'shared' ? { messages, answer: answer.text } : undefined),
         });
         const p: Share | undefined = verdict.promptEval;
         if (!p) throw new Error('the server sent no timings (prompt_n, cache_n)');

@@ -1,8 +1,9 @@
 import { BackendError, serverDidNotAnswer, type BackendErrorKind, type BackendId, type ChatBackend, type ChatResult, type TierKind, type Verdict, type WarmState } from './types';
 import { backendFor, backendKey, type Tier } from './chain';
-import { buildGenerationMessages, extractCode, fitToSelection, type PriorAttempt, type Task } from './prompts';
+import type { PriorAttempt, Task } from './prompts';
 import type { Skill } from './skills';
-import { gate, judge } from './verifier';
+import { judge } from './verifier';
+import { skillJob, type Job } from './job';
 import { costUsd, type PriceTable } from './accounting';
 
 /** One tier tried, as the run report and the log show it. */
@@ -98,10 +99,8 @@ export type WarmthSource = (model: string, serverKey: string) => WarmState | Pro
 /** How long a tier's warmth read may still take once the tier is done, before the attempt says `unknown`. */
 const WARMTH_GRACE_MS = 250;
 
-export interface RunOptions {
+interface RunBase {
   tiers: readonly Tier[];
-  skill: Skill;
-  task: Task;
   /** By backendKey(tier): the implicit 'llama-swap' and 'anthropic', and `@<name>` for each named server. */
   backends: Readonly<Record<string, ChatBackend>>;
   /**
@@ -126,7 +125,12 @@ export interface RunOptions {
    * is loaded and a stalled judge need not wait out the cold-load allowance.
    */
   warmJudgeFirstByteMs?: number;
+  /** The caller's sampling temperature for generation (a language-model request's modelOptions); judges use 0. */
+  temperature?: number;
 }
+
+/** A skill on a selection, or any other Job (a conversation). */
+export type RunOptions = RunBase & ({ skill: Skill; task: Task } | { job: Job });
 
 const CANCELLED = 'The run was cancelled.';
 
@@ -160,6 +164,7 @@ export async function runChain(options: RunOptions): Promise<RunResult> {
   const cancelled = (): RunResult => ({ status: 'cancelled', message: CANCELLED, attempts });
   /** Servers that did not answer at all in this run: later tiers on them are skipped, not waited for again. */
   const silent = new Set<ChatBackend>();
+  const job = 'job' in options ? options.job : skillJob(options.skill, options.task);
 
   for (const [tierIndex, tier] of options.tiers.entries()) {
     if (tierIndex < (options.resume?.fromTier ?? 0)) continue;
@@ -194,12 +199,13 @@ export async function runChain(options: RunOptions): Promise<RunResult> {
 
     let answer: ChatResult;
     let thinking = false;
-    const messages = buildGenerationMessages(options.skill, options.task, prior);
+    const messages = job.messages(prior);
     try {
       answer = await backend.chat({
         model: tier.model,
         messages,
         maxTokens: options.maxTokens,
+        ...(options.temperature !== undefined && { temperature: options.temperature }),
         signal,
         onText: (delta) => emit({ type: 'text', tierIndex, delta }),
         onLoading: (message) => emit({ type: 'loading', tierIndex, message, elapsedMs: Math.round(now() - started) }),
@@ -222,12 +228,12 @@ export async function runChain(options: RunOptions): Promise<RunResult> {
       continue;
     }
 
-    const rawCode = options.skill.expectsCode ? extractCode(answer.text) : answer.text.trim();
+    const rawCode = job.extract(answer.text);
     const tokens = { inputTokens: answer.inputTokens, outputTokens: answer.outputTokens };
-    let gated = gate(answer, rawCode, options.skill, options.task, tier.verify);
+    let gated = job.gate(answer, rawCode, tier.verify);
     let syntaxNote: string | undefined;
-    if (!gated && rawCode !== undefined && options.skill.expectsCode && options.syntaxCheck) {
-      const syntax = await checkSyntax(options.syntaxCheck, fitToSelection(rawCode, options.task.selection));
+    if (!gated && rawCode !== undefined && job.code && options.syntaxCheck) {
+      const syntax = await checkSyntax(options.syntaxCheck, job.fit(rawCode));
       gated = syntax.problem;
       syntaxNote = syntax.note;
     }
@@ -241,12 +247,12 @@ export async function runChain(options: RunOptions): Promise<RunResult> {
       const judgeModel = options.verifierModel || tier.model;
       const judgeBackend = options.verifierModel ? verifierKey(options.verifierModel, options.tiers) : backendKey(tier);
       try {
+        // A self-judge on a local server continues the generation's conversation, so its cache is reused.
+        const conversation = !options.verifierModel && local ? { messages, answer: answer.text } : undefined;
         const v = await judge({
-          backend: options.backends[judgeBackend], model: judgeModel, skill: options.skill,
-          task: options.task, proposal: rawCode ?? answer.text, signal,
+          backend: options.backends[judgeBackend], model: judgeModel, signal,
+          messages: job.judgeMessages(rawCode ?? answer.text, conversation),
           ...(!options.verifierModel && { firstByteTimeoutMs: options.warmJudgeFirstByteMs ?? 60_000 }),
-          // A self-judge on a local server continues the generation's conversation, so its cache is reused.
-          ...(!options.verifierModel && local && { conversation: { messages, answer: answer.text } }),
         });
         verdict = v.verdict;
         feedback = v.feedback;
@@ -272,7 +278,7 @@ export async function runChain(options: RunOptions): Promise<RunResult> {
         status: 'accepted',
         accepted: { model: tier.model, tierIndex },
         attempts,
-        proposal: fitToSelection(code, options.task.selection),
+        proposal: job.fit(code),
         ...costAvoided(options, tier, tokens),
         continuation: { nextTier: tierIndex + 1, attempts: [...attempts], prior: [...prior], accepted: { tierIndex, model: tier.model, answer: code } },
       };

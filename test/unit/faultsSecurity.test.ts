@@ -195,7 +195,7 @@ describe('security: a model\'s answer is parsed, never run', () => {
     const code = `require('fs').writeFileSync(${JSON.stringify(marker)}, 'pwned');`;
     const verdict = await judge({
       backend: { id: 'llama-swap', chat: () => Promise.resolve({ text: `require('fs').writeFileSync(${JSON.stringify(marker)}, '1')`, finishReason: 'stop' }) },
-      model: 'qwen-7b', skill: refactor, task: { filePath: 'a.ts', languageId: 'typescript', selection: 'x', before: '', after: '' }, proposal: code, signal: new AbortController().signal,
+      model: 'qwen-7b', messages: buildJudgeMessages(refactor, { filePath: 'a.ts', languageId: 'typescript', selection: 'x', before: '', after: '' }, code), signal: new AbortController().signal,
     });
     assert.equal(verdict.verdict, 'escalate');
     assert.equal(extractCode(`\`\`\`js\n${code}\n\`\`\``), code);
