@@ -17,6 +17,8 @@ import { anthropicKey, llamaSwapKey, ServerKeys } from './editor/secretKeys';
 import { clientOf, namedServerChecks, watchedServers } from './editor/localServers';
 import { EngineHost } from './editor/engineHost';
 import { reviewFeature } from './editor/reviewFeature';
+import { chatFeature } from './editor/chatFeature';
+import type { CascadeModels } from './editor/cascadeModels';
 import { RunRegistry } from './editor/runRegistry';
 import { escalateCommand, runSkillCommand, type RunSkillDeps, type RunSkillArgs } from './editor/runSkillCommand';
 import { WarmStatusBar } from './editor/warmStatusBar';
@@ -36,7 +38,12 @@ export interface HyperguildApi {
    * Only when the extension runs under tests (ExtensionMode.Test): every line handed to the log, and a way to store
    * a server's key that the tests cannot type into the prompt. Not a contract.
    */
-  testing?: { logLines: readonly string[]; storeServerKey(name: string, url: string, key: string): Promise<void> };
+  testing?: {
+    logLines: readonly string[];
+    storeServerKey(name: string, url: string, key: string): Promise<void>;
+    chatHandler: vscode.ChatRequestHandler;
+    cascadeModels?: CascadeModels;
+  };
 }
 
 /** Composition root: the log first, then each part, every disposable into the context. */
@@ -93,6 +100,13 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
   disposables.forEach(push);
   const runDeps: RunSkillDeps = { log, proposals, drafts, engine, runs, syntax, cloudRetry, hasCloudKey, demo, history, warmth: (m, k) => board.readWarmth(m, k), warmthHint: (m, k) => board.cachedWarmth(m, k), preloadIfCold };
   const walkthrough = new WalkthroughProgress(log);
+  const chat = chatFeature(context.extensionUri, {
+    log, engine, history, proposals, warmth: runDeps.warmth, warmthHint: runDeps.warmthHint,
+    skills: () => readSettings(currentScope()).skills,
+    runSkill: (args, surface) => runSkillCommand(runDeps, args, surface),
+    escalate: (id, feedback, surface) => escalateCommand(runDeps, id, { feedback }, surface),
+  });
+  chat.disposables.forEach(push);
   const runSkill = async (args?: RunSkillArgs) => {
     const report = await runSkillCommand(runDeps, args);
     if (report.attempts.length > 0) walkthrough.mark('ranSkill');
@@ -121,6 +135,7 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
     engine.settingsInEffect(settings);
     watch();
     statusBar.refreshContext();
+    chat.refresh();
   };
   // Keys live in secret storage, read asynchronously: clients are rebuilt once they are known or changed.
   const loadServerKeys = () => serverKeys.load(settings.servers.keys()).then(reload, (err: unknown) => log.warn(`Reading the server keys failed: ${String(err)}`));
@@ -141,6 +156,7 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
 
   const commands: CommandTable = {
     ...historyCommands,
+    ...chat.commands,
     ...review.commands((target, args) => escalateCommand(runDeps, target, args)),
     'hyperguild.runSkill': (args?: RunSkillArgs) => runSkill(args),
     [RETRY_ON_CLOUD_COMMAND]: () => cloudRetry.run(),
@@ -184,7 +200,7 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
   };
   return {
     runSkill, getHistory: (options) => history.get(options?.limit), getWarmState: () => board.primaryState, onDidChangeWarmState: warmChanged.event,
-    ...(testLog && { testing: { logLines: testLog, storeServerKey } }),
+    ...(testLog && { testing: { logLines: testLog, storeServerKey, chatHandler: chat.handler, ...(chat.models && { cascadeModels: chat.models }) } }),
   };
 }
 

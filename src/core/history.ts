@@ -51,6 +51,8 @@ export interface RecordInput {
   continues?: string;
   /** The code, kept only when the user turned hyperguild.history.keepCode on. */
   code?: { selection: string; instruction?: string };
+  /** No proposal follows (a language-model request's answer goes to its caller): the outcome is none, never pending. */
+  answerOnly?: boolean;
 }
 
 function historyAttempt(a: Attempt): HistoryAttempt {
@@ -85,7 +87,7 @@ export function toRecord(input: RecordInput): RunRecord {
     ...(r.message !== undefined && { message: r.message }),
     attempts: attempts.map(historyAttempt),
     ...(accepted && { accepted: { ...accepted } }),
-    outcome: r.status === 'accepted' ? 'pending' : 'none',
+    outcome: r.status === 'accepted' && !input.answerOnly ? 'pending' : 'none',
     costUsd,
     ...(avoided !== undefined && { cloudCostAvoidedUsd: avoided }),
     ...(input.continues && { continues: input.continues }),

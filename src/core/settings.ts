@@ -28,6 +28,8 @@ export interface Settings {
   skills: Skill[];
   contextLines: number;
   maxOutputTokens: number;
+  /** The context size local models run with: the cascade as a language model takes no more input than fits. */
+  localContextTokens: number;
   firstByteTimeoutMs: number;
   idleTimeoutMs: number;
   preloadOnCommandStart: boolean;
@@ -115,6 +117,7 @@ export function snapshotSettings(config: ConfigReader, windowConfig: ConfigReade
     skills: skills.skills,
     contextLines: bounded(config, 'contextLines', 40, 0, 400, problems),
     maxOutputTokens: bounded(config, 'maxOutputTokens', 4096, 1, 64_000, problems),
+    localContextTokens: bounded(config, 'localContextTokens', 32_768, 512, 10_000_000, problems),
     firstByteTimeoutMs: bounded(config, 'localFirstByteTimeoutSeconds', 300, 0.01, MAX_TIMEOUT_SECONDS, problems) * 1000,
     idleTimeoutMs: bounded(config, 'idleTimeoutSeconds', 60, 0.01, MAX_TIMEOUT_SECONDS, problems) * 1000,
     preloadOnCommandStart: config.get<boolean>('preloadOnCommandStart') ?? true,

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { TextAnchor, withProposal } from './anchor';
 import { refusalReason } from './applyRefusal';
 import type { RunReport } from '../core/report';
+import type { RunSurface } from './runSkillCommand';
 import { hunkEdits, hunksAt, lineHunks, type TextChange } from '../core/proposalDiff';
 import type { ProposalFiles } from './proposalFiles';
 import { ProposalSide } from './proposalSide';
@@ -33,7 +34,7 @@ export interface Proposal {
    */
   applyStates?: Set<string>;
   /** Continues the run past this proposal's tier with the user's feedback (absent: nothing to continue). */
-  escalate?: (feedback: string) => Promise<RunReport>;
+  escalate?: (feedback: string, surface?: RunSurface) => Promise<RunReport>;
   /** The run it came from, for the history. */
   runId?: string;
 }
@@ -168,6 +169,15 @@ export class ProposalManager implements vscode.Disposable {
       { title: 'Hyperguild: Which Proposal?', placeHolder: 'No proposal belongs to the active editor; choose one' },
     );
     return picked?.proposal;
+  }
+
+  /** Brings an open proposal's diff to the front (the chat's Open Proposal button); false when it is settled or closed. */
+  async reveal(id: string): Promise<boolean> {
+    const p = this.proposals.get(id);
+    if (!p || this.closing.has(id)) return false;
+    const tab = this.allTabs().find((t) => this.proposalIdOfTab(t) === id);
+    await this.showDiff(p, tab?.group.viewColumn ?? vscode.ViewColumn.Beside);
+    return true;
   }
 
   /**

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { escalateByUser, runChain, type Continuation, type Resume, type RunEvent } from '../core/orchestrator';
 import type { Task } from '../core/prompts';
-import { attemptLine, failedReport, judgePromptLine, outcomeLine, runHeader, tierTitle, toRunReport, type RunReport } from '../core/report';
+import { attemptLine, failedReport, outcomeLine, runHeader, tierTitle, toRunReport, type RunReport } from '../core/report';
+import { logRunEvent } from './runLog';
 import type { Skill } from '../core/skills';
 import { backendFor, backendKey, type Tier } from '../core/chain';
 import type { WarmthSource } from '../core/orchestrator';
@@ -52,6 +53,27 @@ export interface RunSkillDeps {
 
 type Choice = { skill: Skill; instruction?: string };
 
+/**
+ * Where a run shows itself: by default a progress notification with Cancel, the failure's notification and
+ * Apply / Discard / Escalate… in one; a chat response instead streams the progress and says the outcome itself.
+ */
+export interface RunSurface {
+  progress<T>(title: string, work: (report: (message: string) => void, token: vscode.CancellationToken) => Promise<T>): Thenable<T>;
+  /** The surface says the outcome (and any failure) itself: no notifications. */
+  quiet?: boolean;
+  /** The editor to run on, when it is not the active one (the chat view has the focus). */
+  editor?: vscode.TextEditor;
+  /** The accepted answer's proposal is open. */
+  opened?(proposal: Proposal): void;
+}
+
+const NOTIFICATION: RunSurface = {
+  progress: (title, work) => vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+    (progress, token) => work((message) => progress.report({ message }), token),
+  ),
+};
+
 async function pickSkill(skills: readonly Skill[]): Promise<Choice | undefined> {
   const items = skills.map((skill) => ({ label: skill.title, description: skill.id, detail: skill.description, skill }));
   const picked = await vscode.window.showQuickPick(items, { title: 'Hyperguild: Run Skill on Selection', placeHolder: 'Choose a skill', matchOnDetail: true });
@@ -101,9 +123,10 @@ class ProgressText {
   }
 }
 
-/** A run that could not start or finish: one sentence to the user, the same in the report. */
-function failWith(log: vscode.LogOutputChannel, message: string, warnOnly = false): RunReport {
-  if (warnOnly) showWarning(log, message);
+/** A run that could not start or finish: one sentence to the user (a quiet surface says it itself), the same in the report. */
+function failWith(log: vscode.LogOutputChannel, message: string, warnOnly = false, quiet = false): RunReport {
+  if (quiet) log.warn(message);
+  else if (warnOnly) showWarning(log, message);
   else showError(log, message);
   return failedReport(message);
 }
@@ -116,10 +139,10 @@ function describeWhere(document: vscode.TextDocument, range: vscode.Range): stri
  * Runs a skill on the active editor's selection through the chain and opens the accepted
  * answer as a proposal diff. Resolves to the run report (contract); never throws.
  */
-export async function runSkillCommand(deps: RunSkillDeps, args?: RunSkillArgs): Promise<RunReport> {
-  const fail = (message: string, warnOnly = false) => failWith(deps.log, message, warnOnly);
+export async function runSkillCommand(deps: RunSkillDeps, args?: RunSkillArgs, surface: RunSurface = NOTIFICATION): Promise<RunReport> {
+  const fail = (message: string, warnOnly = false) => failWith(deps.log, message, warnOnly, surface.quiet);
   const log = deps.log;
-  const editor = vscode.window.activeTextEditor;
+  const editor = surface.editor ?? vscode.window.activeTextEditor;
   if (!editor) return fail('Open a file and select the code to change before running a Hyperguild skill.', true);
   const document = editor.document;
   const settings = readSettings(document.uri);
@@ -153,7 +176,7 @@ export async function runSkillCommand(deps: RunSkillDeps, args?: RunSkillArgs): 
 
   const target = await resolveTarget(editor);
   if ('error' in target) return fail(target.error, true);
-  return runOnRange(deps, settings, tiers, choice, document, target.range, target.note);
+  return runOnRange(deps, settings, tiers, choice, document, target.range, surface, target.note);
 }
 
 /** One run's fixed inputs, kept so the user's Escalate can continue it from the next tier. */
@@ -166,11 +189,12 @@ interface RunContext {
   task: Task;
   /** The syntax gate for this run's document as it was at run start (a new one per execution). */
   syntaxGate?: () => ProposalGate;
+  surface: RunSurface;
 }
 
 async function runOnRange(
   deps: RunSkillDeps, settings: Settings, tiers: Tier[], choice: Choice,
-  document: vscode.TextDocument, range: vscode.Range, note?: string,
+  document: vscode.TextDocument, range: vscode.Range, surface: RunSurface, note?: string,
 ): Promise<RunReport> {
   const anchor = deps.proposals.track(document, range);
   const { before, after } = surroundings(document, range, settings.contextLines);
@@ -183,29 +207,29 @@ async function runOnRange(
   const [start, end] = [document.offsetAt(range.start), document.offsetAt(range.end)];
   const syntax = deps.syntax;
   const syntaxGate = syntax && choice.skill.expectsCode ? () => syntax.prepare(document.languageId, text, start, end) : undefined;
-  return execute(deps, { settings, tiers, choice, document, anchor, task, ...(syntaxGate && { syntaxGate }) });
+  return execute(deps, { settings, tiers, choice, document, anchor, task, surface, ...(syntaxGate && { syntaxGate }) });
 }
 
 /**
  * The user's Escalate: discards the proposal and continues its run from the next tier, carrying the user's
  * feedback and the rejected answer. With no argument it asks for a sentence (empty allowed).
  */
-export async function escalateCommand(deps: RunSkillDeps, target?: vscode.Uri | string, args?: { feedback?: unknown }): Promise<RunReport> {
+export async function escalateCommand(deps: RunSkillDeps, target?: vscode.Uri | string, args?: { feedback?: unknown }, surface?: RunSurface): Promise<RunReport> {
   const proposal = await deps.proposals.resolve(target);
-  if (!proposal?.escalate) return failWith(deps.log, 'There is no open Hyperguild proposal to escalate.', true);
+  if (!proposal?.escalate) return failWith(deps.log, 'There is no open Hyperguild proposal to escalate.', true, surface?.quiet);
   let feedback = typeof args?.feedback === 'string' ? args.feedback : undefined;
   feedback ??= await vscode.window.showInputBox({
     title: `Hyperguild: Escalate "${proposal.title}"`,
     prompt: 'What is wrong with this answer? The next tier gets your words and the answer (empty is fine).',
   });
   if (feedback === undefined) return { status: 'cancelled', message: 'The escalation was cancelled; the proposal stays open.', attempts: [] };
-  return proposal.escalate(feedback);
+  return proposal.escalate(feedback, surface);
 }
 
 /** Runs (or continues) the chain and opens the accepted answer as a proposal. Never throws. */
 async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume, continues?: string): Promise<RunReport> {
   const { log } = deps;
-  const { settings, tiers, choice, document, anchor, task } = ctx;
+  const { settings, tiers, choice, document, anchor, task, surface } = ctx;
   const runId = randomUUID();
   const startedAt = new Date();
   const workspace = vscode.workspace.getWorkspaceFolder(document.uri)?.name;
@@ -222,11 +246,11 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume, con
   const gate = ctx.syntaxGate?.();
   const draft = settings.showDraft ? deps.drafts.start(anchor) : undefined;
   try {
-    const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Hyperguild: ${choice.skill.title}`, cancellable: true },
-      async (progress, token) => {
+    const result = await surface.progress(
+      `Hyperguild: ${choice.skill.title}`,
+      async (report, token) => {
         token.onCancellationRequested(() => controller.abort());
-        const text = new ProgressText((message) => progress.report({ message }));
+        const text = new ProgressText(report);
         try {
           return await runChain({
             tiers, skill: choice.skill, signal: controller.signal, maxTokens: settings.maxOutputTokens, task,
@@ -240,13 +264,7 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume, con
             onEvent: (e) => {
               text.onEvent(e);
               draft?.onEvent(e);
-              if (e.type === 'attempt') {
-                log.info(`  ${attemptLine(e.attempt, tiers.length)}`);
-                if (e.attempt.syntaxNote) log.info(`    ${e.attempt.syntaxNote}`);
-                if (e.attempt.detail) log.info(`    detail: ${e.attempt.detail}`);
-                if (e.attempt.judgePrompt) log.info(`    ${judgePromptLine(e.attempt.judgePrompt)}`);
-              } else if (e.type === 'loading') log.debug(`  ${e.message}`);
-              else if (e.type === 'text') log.trace(e.delta);
+              logRunEvent(log, e, tiers.length);
             },
           });
         } finally {
@@ -260,7 +278,7 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume, con
       let keepAnchor = false;
       // The sentence names each tier's reason (what to fix); the attempt lines above carry the detail; the buttons
       // the next step. "On the cloud tiers only" keeps following the selection until it is used or replaced.
-      if (result.status === 'exhausted') {
+      if (result.status === 'exhausted' && !surface.quiet) {
         const firstLocal = tiers.find((t) => t.kind === 'local');
         const client: ChatBackend & Partial<ModelServer> = lease.backends[firstLocal ? backendKey(firstLocal) : 'llama-swap'];
         await showFailure({
@@ -279,7 +297,8 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume, con
       // An untitled document closed during the run is gone: opening it again would conjure an empty one.
       deps.proposals.release(anchor);
       const message = `The document was closed while "${choice.skill.title}" ran, so the answer by ${result.accepted.model} was dropped; run the skill again.`;
-      showWarning(log, message);
+      if (surface.quiet) log.warn(message);
+      else showWarning(log, message);
       remember({ status: 'failed', message, attempts: result.attempts });
       return { status: 'failed', message, attempts: report.attempts };
     }
@@ -288,14 +307,15 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume, con
     const column = await draft?.column();
     const proposal = await deps.proposals.open(anchor, result.proposal, title, continuationOf(deps, ctx, result.continuation, runId), runId, column);
     await draft?.close();
-    offerActions(deps, proposal, `Hyperguild: ${choice.skill.title} by ${result.accepted.model} is ready to review.`);
+    surface.opened?.(proposal);
+    if (!surface.quiet) offerActions(deps, proposal, `Hyperguild: ${choice.skill.title} by ${result.accepted.model} is ready to review.`);
     remember(result);
     return report;
   } catch (err) {
     deps.proposals.release(anchor);
     const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
     log.error(detail);
-    const failed = failWith(log, `Hyperguild could not finish "${choice.skill.title}" because of an internal error; the log has the detail.`);
+    const failed = failWith(log, `Hyperguild could not finish "${choice.skill.title}" because of an internal error; the log has the detail.`, false, surface.quiet);
     remember({ status: 'failed', message: failed.message ?? '', attempts: [] });
     return failed;
   } finally {
@@ -309,19 +329,21 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume, con
 /** How the proposal's Escalate continues this run; none left after the last tier is said, and the proposal stays. */
 function continuationOf(deps: RunSkillDeps, ctx: RunContext, c: Continuation | undefined, runId: string): Proposal['escalate'] {
   if (!c) return undefined;
-  return async (feedback) => {
+  return async (feedback, surface) => {
     const resume = escalateByUser(c, ctx.tiers, feedback);
     const userStep = resume.attempts[resume.attempts.length - 1];
     if (c.nextTier >= ctx.tiers.length) {
       const message = `No tier follows ${c.accepted.model} in the chain, so there is nothing to escalate to; the proposal stays open.`;
-      showWarning(deps.log, message);
+      if (surface?.quiet) deps.log.warn(message);
+      else showWarning(deps.log, message);
       return { status: 'exhausted', message, attempts: toRunReport({ status: 'exhausted', attempts: [...resume.attempts] }, ctx.anchor.original).attempts };
     }
     // The diff closes, but the anchor keeps following the user's edits for the continued run's proposal.
     await deps.proposals.detach(ctx.anchor);
     deps.log.info(`▶ ${ctx.choice.skill.id} escalated by you · continuing at tier ${c.nextTier + 1}/${ctx.tiers.length}`);
     deps.log.info(`  ${attemptLine(userStep, ctx.tiers.length)}`);
-    return execute(deps, ctx, resume, runId);
+    // The continued run shows itself where the Escalate came from (a chat follow-up, or the editor).
+    return execute(deps, { ...ctx, surface: surface ?? NOTIFICATION }, resume, runId);
   };
 }
 

@@ -1,0 +1,134 @@
+// The chain in VS Code's model picker and behind `vscode.lm.selectChatModels({ vendor: 'hyperguild' })`: one
+// language model per chain in effect. A request walks the chain as a conversation (core/conversation.ts); only the
+// accepted answer reaches the caller, never a rejected one. Tools: none in v1 (see README).
+import * as vscode from 'vscode';
+import { randomUUID } from 'node:crypto';
+import { cascadeInfo, estimateTokens, MESSAGE_OVERHEAD_TOKENS, requestOptions, type CascadeInfo } from '../core/cascade';
+import { chatJob } from '../core/conversation';
+import { runChain, type WarmthSource } from '../core/orchestrator';
+import { outcomeLine, runHeader } from '../core/report';
+import type { ChatMessage, WarmState } from '../core/types';
+import type { Tier } from '../core/chain';
+import type { EngineHost } from './engineHost';
+import type { HistoryRecorder } from './historyRecorder';
+import type { LanguageModelChatInformation, LanguageModelChatProvider, LanguageModelChatRequestMessage, ProvideLanguageModelChatResponseOptions } from './lmProviderApi';
+import { readSettings, currentScope, type Settings } from './settings';
+import { logRunEvent } from './runLog';
+
+export const VENDOR = 'hyperguild';
+
+type Info = LanguageModelChatInformation & CascadeInfo;
+
+export interface CascadeDeps {
+  log: vscode.LogOutputChannel;
+  engine: EngineHost;
+  warmth: WarmthSource;
+  warmthHint?: (model: string, serverKey: string) => WarmState;
+  history?: HistoryRecorder;
+}
+
+/** A message's text: its text parts, a tool result's text, a tool call named (the cascade calls no tools itself). */
+function textOf(content: readonly unknown[]): string {
+  return content.map((part) => {
+    if (part instanceof vscode.LanguageModelTextPart) return part.value;
+    if (part instanceof vscode.LanguageModelToolResultPart) return textOf(part.content);
+    if (part instanceof vscode.LanguageModelToolCallPart) return `[tool call ${part.name} ${JSON.stringify(part.input)}]`;
+    return '';
+  }).join('');
+}
+
+/** User and Assistant as they are; any other role (a System role, proposed) as the system message. */
+function toChatMessage(m: LanguageModelChatRequestMessage): ChatMessage {
+  const role = m.role === vscode.LanguageModelChatMessageRole.User ? 'user' : m.role === vscode.LanguageModelChatMessageRole.Assistant ? 'assistant' : 'system';
+  return { role, content: textOf(m.content) };
+}
+
+export class CascadeModels implements LanguageModelChatProvider<Info>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeLanguageModelChatInformation = this.changed.event;
+  private announced = '';
+
+  constructor(private readonly deps: CascadeDeps) {}
+
+  /** The settings may have changed: VS Code is told only when the models did. */
+  refresh(): void {
+    const now = JSON.stringify(this.inEffect().map((c) => c.info));
+    if (now === this.announced) return;
+    this.announced = now;
+    this.changed.fire();
+  }
+
+  /** One model per distinct valid chain: the active file's (or the first folder's), then each folder's. */
+  private inEffect(): { info: Info; settings: Settings; tiers: Tier[] }[] {
+    const scopes = [currentScope(), ...(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri)];
+    const found = new Map<string, { info: Info; settings: Settings; tiers: Tier[] }>();
+    for (const scope of scopes) {
+      const settings = readSettings(scope);
+      if (!settings.tiers) continue;
+      const info: Info = { ...cascadeInfo(settings.tiers, settings), capabilities: { toolCalling: false, imageInput: false } };
+      if (!found.has(info.id)) found.set(info.id, { info, settings, tiers: settings.tiers });
+    }
+    return [...found.values()];
+  }
+
+  provideLanguageModelChatInformation(): Info[] {
+    const models = this.inEffect();
+    this.announced = JSON.stringify(models.map((c) => c.info));
+    return models.map((c) => c.info);
+  }
+
+  provideTokenCount(_model: Info, text: string | LanguageModelChatRequestMessage): Thenable<number> {
+    return Promise.resolve(typeof text === 'string' ? estimateTokens(text) : estimateTokens(textOf(text.content)) + MESSAGE_OVERHEAD_TOKENS);
+  }
+
+  async provideLanguageModelChatResponse(
+    model: Info, messages: readonly LanguageModelChatRequestMessage[], options: ProvideLanguageModelChatResponseOptions,
+    progress: vscode.Progress<vscode.LanguageModelTextPart>, token: vscode.CancellationToken,
+  ): Promise<void> {
+    const { log } = this.deps;
+    const chain = this.inEffect().find((c) => c.info.id === model.id);
+    if (!chain) throw vscode.LanguageModelError.NotFound(`The Hyperguild cascade "${model.name}" is no longer in the settings; choose a Hyperguild model again.`);
+    const { settings, tiers, info } = chain;
+    if (options.tools?.length && options.toolMode === vscode.LanguageModelChatToolMode.Required) {
+      throw new Error(`${info.name} does not call tools, so a request that requires a tool call cannot be answered; choose a model with tool calling.`);
+    }
+    const chat = messages.map(toChatMessage);
+    const tokens = chat.reduce((n, m) => n + estimateTokens(m.content) + MESSAGE_OVERHEAD_TOKENS, 0);
+    if (tokens > info.maxInputTokens) {
+      throw new Error(`The request is about ${tokens} tokens, more than the ${info.maxInputTokens} that ${info.name} takes (its smallest tier's context, hyperguild.localContextTokens, less the answer); send less.`);
+    }
+    const asked = requestOptions(options.modelOptions, settings.maxOutputTokens);
+    if ('problem' in asked) throw new Error(asked.problem);
+
+    const controller = new AbortController();
+    const cancel = token.onCancellationRequested(() => controller.abort());
+    if (token.isCancellationRequested) controller.abort();
+    const lease = this.deps.engine.lease(settings);
+    const startedAt = new Date();
+    log.info(runHeader('language-model request', `a conversation of ${chat.length} message${chat.length === 1 ? '' : 's'}`, tiers));
+    try {
+      const result = await runChain({
+        tiers, job: chatJob(chat), backends: lease.backends, verifierModel: settings.verifierModel, prices: settings.prices,
+        maxTokens: asked.maxTokens, ...(asked.temperature !== undefined && { temperature: asked.temperature }),
+        warmth: this.deps.warmth, ...(this.deps.warmthHint && { warmthHint: this.deps.warmthHint }),
+        signal: controller.signal, onEvent: (e) => logRunEvent(log, e, tiers.length),
+      });
+      log.info(outcomeLine(result, tiers.length));
+      void this.deps.history?.record({
+        id: randomUUID(), startedAt, languageId: 'chat', skill: 'language-model', chain: tiers.map((t) => t.model), result, answerOnly: true,
+      });
+      if (result.status === 'cancelled') throw new vscode.CancellationError();
+      if (result.status !== 'accepted' || result.proposal === undefined) {
+        throw new vscode.LanguageModelError(`${info.name} accepted no answer: ${result.message ?? 'every tier failed'}`);
+      }
+      progress.report(new vscode.LanguageModelTextPart(result.proposal));
+    } finally {
+      cancel.dispose();
+      lease.release();
+    }
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
