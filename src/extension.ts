@@ -101,7 +101,7 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
   const runDeps: RunSkillDeps = { log, proposals, drafts, engine, runs, syntax, cloudRetry, hasCloudKey, demo, history, warmth: (m, k) => board.readWarmth(m, k), warmthHint: (m, k) => board.cachedWarmth(m, k), preloadIfCold };
   const walkthrough = new WalkthroughProgress(log);
   const chat = chatFeature(context.extensionUri, {
-    log, engine, history, proposals, warmth: runDeps.warmth, warmthHint: runDeps.warmthHint,
+    log, engine, history, proposals, runs, warmth: runDeps.warmth, warmthHint: runDeps.warmthHint,
     skills: () => readSettings(currentScope()).skills,
     runSkill: (args, surface) => runSkillCommand(runDeps, args, surface),
     escalate: (id, feedback, surface) => escalateCommand(runDeps, id, { feedback }, surface),

@@ -11,6 +11,7 @@ import type { ChatMessage, WarmState } from '../core/types';
 import type { Tier } from '../core/chain';
 import type { EngineHost } from './engineHost';
 import type { HistoryRecorder } from './historyRecorder';
+import type { RunRegistry } from './runRegistry';
 import type { LanguageModelChatInformation, LanguageModelChatProvider, LanguageModelChatRequestMessage, ProvideLanguageModelChatResponseOptions } from './lmProviderApi';
 import { readSettings, currentScope, type Settings } from './settings';
 import { logRunEvent } from './runLog';
@@ -25,6 +26,8 @@ export interface CascadeDeps {
   warmth: WarmthSource;
   warmthHint?: (model: string, serverKey: string) => WarmState;
   history?: HistoryRecorder;
+  /** Runs in flight: "Hyperguild: Cancel Running Skills" stops a request too. */
+  runs: RunRegistry;
 }
 
 /** A message's text: its text parts, a tool result's text, a tool call named (the cascade calls no tools itself). */
@@ -100,7 +103,9 @@ export class CascadeModels implements LanguageModelChatProvider<Info>, vscode.Di
     const asked = requestOptions(options.modelOptions, settings.maxOutputTokens);
     if ('problem' in asked) throw new Error(asked.problem);
 
-    const controller = new AbortController();
+    // VS Code up to at least 1.117 stops delivering the caller's cancel once the request has started
+    // (microsoft/vscode#277872); Cancel Running Skills reaches it there.
+    const controller = this.deps.runs.start();
     const cancel = token.onCancellationRequested(() => controller.abort());
     if (token.isCancellationRequested) controller.abort();
     const lease = this.deps.engine.lease(settings);
@@ -125,6 +130,7 @@ export class CascadeModels implements LanguageModelChatProvider<Info>, vscode.Di
     } finally {
       cancel.dispose();
       lease.release();
+      this.deps.runs.end(controller);
     }
   }
 

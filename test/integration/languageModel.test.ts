@@ -149,6 +149,20 @@ describe('the chain as a VS Code language model', function () {
     source.dispose();
   });
 
+  it('through sendRequest, "Hyperguild: Cancel Running Skills" stops a request in flight, and the caller gets no text', async () => {
+    localReply = () => pieces('word '.repeat(400), 30);
+    const before = local.requests.length;
+    const seen: string[] = [];
+    const run = answer(await cascade(), ask('Write a long essay.'), {}, undefined, (t) => seen.push(t));
+    await waitFor(() => local.requests.slice(before).some((r) => r.path === '/v1/chat/completions' && r.firstChunkAt !== undefined), 'the local tier is streaming');
+    await vscode.commands.executeCommand('hyperguild.cancel');
+    const outcome = await run.then((text) => ({ text }), (err: unknown) => ({ err }));
+    if ('err' in outcome) assert.ok(outcome.err instanceof vscode.CancellationError || /cancel/i.test(String(outcome.err)), `a cancellation, not ${String(outcome.err)}`);
+    else assert.equal(outcome.text, '');
+    await waitFor(() => local.requests.slice(before).some((r) => r.clientAborted), 'the server saw the request go', 3000);
+    assert.deepEqual(seen, []);
+  });
+
   it('an exhausted chain is a LanguageModelError whose message says each tier\'s reason', async () => {
     localReply = (r) => (isJudge(r) ? verdictReply('escalate', 'it does not answer the question') : pieces('Maybe.'));
     cloudReply = () => ({ kind: 'error', status: 400, type: 'invalid_request_error', message: 'prompt is too long' });
