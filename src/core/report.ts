@@ -102,14 +102,13 @@ export function outcomeLine(result: RunResult, count: number): string {
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
-/** The attempts as a compact Markdown table (the chat participant's answer): one row per tier tried. */
+/** The attempts as a compact Markdown table (the chat participant's answer): one row per tier tried; tokens are in the log. */
 export function attemptsTable(attempts: RunReport['attempts']): string {
   const rows = attempts.map((a, i) => {
     const tier = a.tier === 'cloud' ? 'cloud' : a.warm === 'ready' ? 'local · warm' : a.warm === 'unknown' ? 'local' : `local · ${a.warm === 'starting' ? 'loading' : 'cold'}`;
-    const tokens = a.inputTokens !== undefined || a.outputTokens !== undefined ? `${a.inputTokens ?? '?'}→${a.outputTokens ?? '?'}` : '';
     const cost = a.costUsd !== undefined ? formatUsd(a.costUsd) : '';
     const verdict = a.by === 'user' ? 'escalated by you' : a.verdict;
-    return `| ${i + 1} | ${cell(a.model)} | ${tier} | ${a.by === 'user' ? '' : seconds(a.durationMs)} | ${tokens} | ${cost} | ${verdict} | ${cell(clip(a.feedback ?? '', 100))} |`;
+    return `| ${i + 1} | ${cell(a.model)} | ${tier} | ${a.by === 'user' ? '' : seconds(a.durationMs)} | ${cost} | ${verdict} | ${cell(clip(a.feedback ?? '', 100))} |`;
   });
-  return ['| # | Model | Tier | Time | Tokens | Cost | Verdict | Feedback |', '|---|---|---|---|---|---|---|---|', ...rows].join('\n');
+  return ['| # | Model | Tier | Time | Cost | Verdict | Feedback |', '|---|---|---|---|---|---|---|', ...rows].join('\n');
 }

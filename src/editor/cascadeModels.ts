@@ -68,7 +68,9 @@ export class CascadeModels implements LanguageModelChatProvider<Info>, vscode.Di
     for (const scope of scopes) {
       const settings = readSettings(scope);
       if (!settings.tiers) continue;
-      const info: Info = { ...cascadeInfo(settings.tiers, settings), capabilities: { toolCalling: false, imageInput: false } };
+      // isUserSelectable (VS Code's proposed chatProvider API, read by 1.104+ as given) lists it in the chat's model
+      // picker at once; without it the user must first find it under Manage Models.
+      const info: Info = { ...cascadeInfo(settings.tiers, settings), capabilities: { toolCalling: false, imageInput: false }, isUserSelectable: true };
       if (!found.has(info.id)) found.set(info.id, { info, settings, tiers: settings.tiers });
     }
     return [...found.values()];
@@ -89,19 +91,24 @@ export class CascadeModels implements LanguageModelChatProvider<Info>, vscode.Di
     progress: vscode.Progress<vscode.LanguageModelTextPart>, token: vscode.CancellationToken,
   ): Promise<void> {
     const { log } = this.deps;
+    // A refused request is said to the caller and written to the log, as every failed run is.
+    const refuse = <E extends Error>(err: E): E => {
+      log.warn(`language-model request refused: ${err.message}`);
+      return err;
+    };
     const chain = this.inEffect().find((c) => c.info.id === model.id);
-    if (!chain) throw vscode.LanguageModelError.NotFound(`The Hyperguild cascade "${model.name}" is no longer in the settings; choose a Hyperguild model again.`);
+    if (!chain) throw refuse(vscode.LanguageModelError.NotFound(`The Hyperguild cascade "${model.name}" is no longer in the settings; choose a Hyperguild model again.`));
     const { settings, tiers, info } = chain;
     if (options.tools?.length && options.toolMode === vscode.LanguageModelChatToolMode.Required) {
-      throw new Error(`${info.name} does not call tools, so a request that requires a tool call cannot be answered; choose a model with tool calling.`);
+      throw refuse(new Error(`${info.name} does not call tools, so a request that requires a tool call cannot be answered; choose a model with tool calling.`));
     }
     const chat = messages.map(toChatMessage);
     const tokens = chat.reduce((n, m) => n + estimateTokens(m.content) + MESSAGE_OVERHEAD_TOKENS, 0);
     if (tokens > info.maxInputTokens) {
-      throw new Error(`The request is about ${tokens} tokens, more than the ${info.maxInputTokens} that ${info.name} takes (its smallest tier's context, hyperguild.localContextTokens, less the answer); send less.`);
+      throw refuse(new Error(`The request is about ${tokens} tokens, more than the ${info.maxInputTokens} that ${info.name} takes (its smallest tier's context, hyperguild.localContextTokens, less the answer); send less.`));
     }
     const asked = requestOptions(options.modelOptions, settings.maxOutputTokens);
-    if ('problem' in asked) throw new Error(asked.problem);
+    if ('problem' in asked) throw refuse(new Error(asked.problem));
 
     // VS Code up to at least 1.117 stops delivering the caller's cancel once the request has started
     // (microsoft/vscode#277872); Cancel Running Skills reaches it there.

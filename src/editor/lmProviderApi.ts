@@ -13,6 +13,8 @@ export interface LanguageModelChatInformation {
   readonly maxInputTokens: number;
   readonly maxOutputTokens: number;
   readonly capabilities: { readonly imageInput?: boolean; readonly toolCalling?: boolean | number };
+  /** Proposed (chatProvider), read by VS Code as given: shown in the chat's model picker without Manage Models. */
+  readonly isUserSelectable?: boolean;
 }
 
 export interface LanguageModelChatRequestMessage {

@@ -181,6 +181,21 @@ describe('the chain as a VS Code language model', function () {
     assert.match(String((err as Error).message), /does not call tools/);
   });
 
+  it('a request over the smallest tier\'s input limit is refused in one sentence, before any tier is asked', async () => {
+    await settings.set('localContextTokens', 5000);
+    try {
+      let model = await cascade();
+      for (let i = 0; i < 50 && model.maxInputTokens !== 5000 - 4096 - 600; i++, await sleep(50)) model = await cascade();
+      assert.equal(model.maxInputTokens, 304);
+      const before = local.requests.length;
+      const err = await failure(answer(model, ask('x'.repeat(1200))));
+      assert.match(String((err as Error).message), /^The request is about 404 tokens, more than the 304 that Hyperguild · qwen-7b → claude-sonnet-4-6 takes \(its smallest tier's context, hyperguild\.localContextTokens, less the answer\); send less\.$/);
+      assert.equal(local.requests.slice(before).filter((r) => r.path === '/v1/chat/completions').length, 0);
+    } finally {
+      await settings.set('localContextTokens', undefined);
+    }
+  });
+
   it('a new chain replaces the model; a request to the old one says to choose again', async () => {
     const old = await cascade();
     await settings.set('chain', ['qwen-32b']);
