@@ -99,7 +99,9 @@ export function outcomeLine(result: RunResult, count: number): string {
   return `✖ ${result.message ?? 'no answer was accepted'}`;
 }
 
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
+/** Text shown as itself in Markdown: a model named `a_b_c` or feedback quoting `*x*` is not formatted. */
+export const markdownText = (text: string) => text.replace(/[\\`*_[\]<>|]/g, '\\$&');
+const cell = (text: string) => markdownText(text.replace(/\s+/g, ' ').trim());
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /** The attempts as a compact Markdown table (the chat participant's answer): one row per tier tried; tokens are in the log. */

@@ -3,7 +3,7 @@
 // button to the proposal's diff, the same proposal as from the palette; `/apply` and `/escalate` act on the
 // conversation's newest proposal.
 import * as vscode from 'vscode';
-import { attemptsTable, type RunReport } from '../core/report';
+import { attemptsTable, markdownText, type RunReport } from '../core/report';
 import type { Skill } from '../core/skills';
 import type { Proposal, ProposalManager } from './proposals';
 import type { RunSkillArgs, RunSurface } from './runSkillCommand';
@@ -63,9 +63,8 @@ function chatSurface(stream: vscode.ChatResponseStream, token: vscode.Cancellati
 }
 
 function respond(stream: vscode.ChatResponseStream, report: RunReport, proposal: Proposal | undefined): vscode.ChatResult {
-  if (report.status === 'accepted' && proposal) {
-    const accepted = report.accepted!;
-    stream.markdown(`**${proposal.title}** is ready to review (tier ${accepted.tierIndex + 1}).\n\n${attemptsTable(report.attempts)}\n\n`);
+  if (report.status === 'accepted' && report.accepted && proposal) {
+    stream.markdown(`**${markdownText(proposal.title)}** is ready to review (tier ${report.accepted.tierIndex + 1}).\n\n${attemptsTable(report.attempts)}\n\n`);
     stream.button({ command: SHOW_PROPOSAL_COMMAND, arguments: [proposal.id], title: 'Open Proposal' });
     return { metadata: { proposalId: proposal.id } satisfies Metadata };
   }
@@ -75,6 +74,8 @@ function respond(stream: vscode.ChatResponseStream, report: RunReport, proposal:
     stream.markdown(message);
     return {};
   }
+  // What the command's failure notification offers first: the line-by-line check of the setup.
+  if (report.status === 'exhausted') stream.button({ command: 'hyperguild.checkSetup', title: 'Check Setup' });
   return { errorDetails: { message } };
 }
 

@@ -129,6 +129,21 @@ describe('@hyperguild in the chat view', function () {
     });
   }
 
+  it('a run no tier answers: the attempts, the reason in one sentence, and Check Setup', async () => {
+    const editor = await openWith(SOURCE, 'javascript');
+    select(editor, 0, 4);
+    await suite.settings.set('chain', ['no-such-model']);
+    try {
+      const { out, result } = await chat('', 'fix');
+      assert.match(result.errorDetails?.message ?? '', /^No answer was accepted after 1 attempt \(no-such-model: /);
+      assert.match(out.markdown.join(''), /\| 1 \| no-such-model \| local[^|]* \| [\d.]+ s \| [^|]* \| error \|/);
+      assert.deepEqual(out.buttons.map((b) => b.command), ['hyperguild.checkSetup']);
+      assert.equal(proposalTabs().length, 0);
+    } finally {
+      await suite.settings.set('chain', ['qwen-7b', 'qwen-32b']);
+    }
+  });
+
   it('says what to do, in one sentence, when there is nothing to act on', async () => {
     const apply = await chat('', 'apply');
     assert.match(apply.result.errorDetails?.message ?? '', /^There is no proposal in this conversation yet; run a skill first/);

@@ -48,8 +48,10 @@ describe('the chat participant\'s answer', () => {
       { model: 'qwen-7b', tier: 'local', durationMs: 1234, warm: 'cold', verdict: 'escalate', feedback: 'a | b\nc' },
       { model: 'qwen-7b', tier: 'local', durationMs: 0, warm: 'unknown', verdict: 'escalate', feedback: 'User feedback: braces', by: 'user' },
       { model: 'claude-sonnet-5-5', tier: 'cloud', durationMs: 900, warm: 'unknown', verdict: 'accept', inputTokens: 10, outputTokens: 5, costUsd: 0.00007 },
+      { model: 'qwen_2_5', tier: 'local', durationMs: 100, warm: 'ready', verdict: 'escalate', feedback: 'uses *x* and `y`' },
     ]).split('\n');
-    assert.equal(table.length, 5);
+    assert.equal(table.length, 6);
+    assert.equal(table[5], '| 4 | qwen\\_2\\_5 | local · warm | 0.1 s |  | escalate | uses \\*x\\* and \\`y\\` |', 'names and feedback are text, not Markdown');
     assert.equal(table[2], '| 1 | qwen-7b | local · cold | 1.2 s |  | escalate | a \\| b c |');
     assert.equal(table[3], '| 2 | qwen-7b | local |  |  | escalated by you | User feedback: braces |');
     assert.match(table[4], /^\| 3 \| claude-sonnet-5-5 \| cloud \| 0\.9 s \| \$[\d.]+ \| accept \| {2}\|$/);
