@@ -16,6 +16,7 @@ export interface Verdict {
 }
 
 export const UNREADABLE = "the verifier's answer was unreadable";
+export const NO_REASON = 'the verifier gave no reason';
 
 /** The judge's answer shape; anything else is escalate. */
 const judgeAnswer = z.object({
@@ -140,5 +141,6 @@ export async function judge(request: JudgeRequest): Promise<Verdict> {
   const tokens = { inputTokens: result.inputTokens, outputTokens: result.outputTokens, ...(result.promptEval && { promptEval: result.promptEval }) };
   const verdict = parseVerdict(result.text);
   if (!verdict) return { verdict: 'escalate', feedback: UNREADABLE, detail: `the verifier said: ${result.text.slice(0, 2000)}`, ...tokens };
-  return { ...verdict, ...tokens };
+  // A small judge may close its string at once (seen with a genuine llama-server): an escalation still carries a sentence.
+  return { ...verdict, feedback: verdict.feedback.trim() || (verdict.verdict === 'escalate' ? NO_REASON : ''), ...tokens };
 }

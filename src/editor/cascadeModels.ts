@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
 import { cascadeInfo, estimateTokens, MESSAGE_OVERHEAD_TOKENS, requestOptions, type CascadeInfo } from '../core/cascade';
 import { chatJob } from '../core/conversation';
-import { runChain, type WarmthSource } from '../core/orchestrator';
+import { runChain, type RunResult, type WarmthSource } from '../core/orchestrator';
 import { outcomeLine, runHeader } from '../core/report';
 import type { ChatMessage, WarmState } from '../core/types';
 import type { Tier } from '../core/chain';
@@ -118,27 +118,31 @@ export class CascadeModels implements LanguageModelChatProvider<Info>, vscode.Di
     const lease = this.deps.engine.lease(settings);
     const startedAt = new Date();
     log.info(runHeader('language-model request', `a conversation of ${chat.length} message${chat.length === 1 ? '' : 's'}`, tiers));
+    let result: RunResult;
     try {
-      const result = await runChain({
+      result = await runChain({
         tiers, job: chatJob(chat), backends: lease.backends, verifierModel: settings.verifierModel, prices: settings.prices,
         maxTokens: asked.maxTokens, ...(asked.temperature !== undefined && { temperature: asked.temperature }),
         warmth: this.deps.warmth, ...(this.deps.warmthHint && { warmthHint: this.deps.warmthHint }),
         signal: controller.signal, onEvent: (e) => logRunEvent(log, e, tiers.length),
       });
-      log.info(outcomeLine(result, tiers.length));
-      void this.deps.history?.record({
-        id: randomUUID(), startedAt, languageId: 'chat', skill: 'language-model', chain: tiers.map((t) => t.model), result, answerOnly: true,
-      });
-      if (result.status === 'cancelled') throw new vscode.CancellationError();
-      if (result.status !== 'accepted' || result.proposal === undefined) {
-        throw new vscode.LanguageModelError(`${info.name} accepted no answer: ${result.message ?? 'every tier failed'}`);
-      }
-      progress.report(new vscode.LanguageModelTextPart(result.proposal));
+    } catch (err) {
+      log.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+      throw new Error(`${info.name} could not finish the request because of an internal error; the Hyperguild log has the detail.`);
     } finally {
       cancel.dispose();
       lease.release();
       this.deps.runs.end(controller);
     }
+    log.info(outcomeLine(result, tiers.length));
+    void this.deps.history?.record({
+      id: randomUUID(), startedAt, languageId: 'chat', skill: 'language-model', chain: tiers.map((t) => t.model), result, answerOnly: true,
+    });
+    if (result.status === 'cancelled') throw new vscode.CancellationError();
+    if (result.status !== 'accepted' || result.proposal === undefined) {
+      throw new vscode.LanguageModelError(`${info.name} accepted no answer: ${result.message ?? 'every tier failed'}`);
+    }
+    progress.report(new vscode.LanguageModelTextPart(result.proposal));
   }
 
   dispose(): void {
