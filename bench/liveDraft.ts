@@ -1,12 +1,9 @@
 // `npm run bench:draft`: the live draft in the real offline host (bench/host/liveDraftProbe.ts), written to
 // bench/DRAFT.md as medians with their range and ratios against baselines measured in the same run.
-import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { ratio as x, ROOT, runHostProbe } from './hostProbe';
 import { range, summarize, type Summary } from './stats';
-
-const ROOT = path.resolve(__dirname, '../..');
 
 interface Result {
   raw: { draftDoc: number[]; draftTab: number[] };
@@ -14,29 +11,17 @@ interface Result {
 }
 
 function main(): void {
-  const out = path.join(os.tmpdir(), `hyperguild-draft-${process.pid}.json`);
-  const load0 = os.loadavg()[0];
-  const started = Date.now();
-  const host = spawnSync(process.execPath, [path.join(ROOT, 'scripts/run-host-tests.mjs')], {
-    cwd: ROOT, stdio: 'inherit', env: { ...process.env, HOST_SUITE: 'out/bench/host/liveDraftProbe.js', HOST_BENCH_OUT: out },
-  });
-  if (host.status !== 0 || !fs.existsSync(out)) {
-    console.error('The live draft benchmark did not finish in the host; see its output above.');
-    process.exit(1);
-  }
-  const { summary: s, raw } = JSON.parse(fs.readFileSync(out, 'utf8')) as Result;
+  const probe = runHostProbe<Result>('out/bench/host/liveDraftProbe.js', 'live draft');
+  const { summary: s, raw } = probe.result;
   // On screen: the tab is open and the workbench's document has the line (the later of the two, per run).
   const visible = summarize(raw.draftTab.map((tab, i) => Math.max(tab, raw.draftDoc[i])));
-  fs.rmSync(out, { force: true });
-  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
   const met = (value: number, target: number) => (value <= target ? 'met' : '**missed**');
-  const x = (a: number, b: number) => `×${(a / b).toFixed(2)}`;
   const lines = [
     '# The live draft, measured in the real host',
     '',
     `Produced by \`npm run bench:draft\` (bench/liveDraft.ts, bench/host/liveDraftProbe.ts) in the offline host (VS Code ${s.vscode}, code-server + headless chromium, as the host tests run). Medians with (min–max); the baselines ran in the same host, interleaved. Loopback only; the fake llama-swap runs in the extension host, so its writes and the editor's events share one clock.`,
     '',
-    `- Date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}; commit ${commit}; ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? '?'}); load average ${load0.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end; ${Math.round((Date.now() - started) / 1000)} s.`,
+    probe.machineLine(),
     '',
     '| Measure | Hyperguild | Baseline, same run | Ratio | Target | Result |',
     '|---|---|---|---|---|---|',

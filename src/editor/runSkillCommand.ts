@@ -123,11 +123,16 @@ class ProgressText {
   }
 }
 
-/** A run that could not start or finish: one sentence to the user (a quiet surface says it itself), the same in the report. */
-function failWith(log: vscode.LogOutputChannel, message: string, warnOnly = false, quiet = false): RunReport {
-  if (quiet) log.warn(message);
-  else if (warnOnly) showWarning(log, message);
+/** One sentence to the user: a notification, or only the log when the surface (a chat response) says it itself. */
+function tell(log: vscode.LogOutputChannel, surface: RunSurface | undefined, message: string, level: 'warning' | 'error'): void {
+  if (surface?.quiet) log.warn(message);
+  else if (level === 'warning') showWarning(log, message);
   else showError(log, message);
+}
+
+/** A run that could not start or finish: one sentence to the user, the same in the report. */
+function failWith(log: vscode.LogOutputChannel, surface: RunSurface | undefined, message: string, level: 'warning' | 'error' = 'error'): RunReport {
+  tell(log, surface, message, level);
   return failedReport(message);
 }
 
@@ -140,7 +145,7 @@ function describeWhere(document: vscode.TextDocument, range: vscode.Range): stri
  * answer as a proposal diff. Resolves to the run report (contract); never throws.
  */
 export async function runSkillCommand(deps: RunSkillDeps, args?: RunSkillArgs, surface: RunSurface = NOTIFICATION): Promise<RunReport> {
-  const fail = (message: string, warnOnly = false) => failWith(deps.log, message, warnOnly, surface.quiet);
+  const fail = (message: string, warnOnly = false) => failWith(deps.log, surface, message, warnOnly ? 'warning' : 'error');
   const log = deps.log;
   const editor = surface.editor ?? vscode.window.activeTextEditor;
   if (!editor) return fail('Open a file and select the code to change before running a Hyperguild skill.', true);
@@ -216,7 +221,7 @@ async function runOnRange(
  */
 export async function escalateCommand(deps: RunSkillDeps, target?: vscode.Uri | string, args?: { feedback?: unknown }, surface?: RunSurface): Promise<RunReport> {
   const proposal = await deps.proposals.resolve(target);
-  if (!proposal?.escalate) return failWith(deps.log, 'There is no open Hyperguild proposal to escalate.', true, surface?.quiet);
+  if (!proposal?.escalate) return failWith(deps.log, surface, 'There is no open Hyperguild proposal to escalate.', 'warning');
   let feedback = typeof args?.feedback === 'string' ? args.feedback : undefined;
   feedback ??= await vscode.window.showInputBox({
     title: `Hyperguild: Escalate "${proposal.title}"`,
@@ -297,8 +302,7 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume, con
       // An untitled document closed during the run is gone: opening it again would conjure an empty one.
       deps.proposals.release(anchor);
       const message = `The document was closed while "${choice.skill.title}" ran, so the answer by ${result.accepted.model} was dropped; run the skill again.`;
-      if (surface.quiet) log.warn(message);
-      else showWarning(log, message);
+      tell(log, surface, message, 'warning');
       remember({ status: 'failed', message, attempts: result.attempts });
       return { status: 'failed', message, attempts: report.attempts };
     }
@@ -315,7 +319,7 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume, con
     deps.proposals.release(anchor);
     const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
     log.error(detail);
-    const failed = failWith(log, `Hyperguild could not finish "${choice.skill.title}" because of an internal error; the log has the detail.`, false, surface.quiet);
+    const failed = failWith(log, surface, `Hyperguild could not finish "${choice.skill.title}" because of an internal error; the log has the detail.`);
     remember({ status: 'failed', message: failed.message ?? '', attempts: [] });
     return failed;
   } finally {
@@ -334,8 +338,7 @@ function continuationOf(deps: RunSkillDeps, ctx: RunContext, c: Continuation | u
     const userStep = resume.attempts[resume.attempts.length - 1];
     if (c.nextTier >= ctx.tiers.length) {
       const message = `No tier follows ${c.accepted.model} in the chain, so there is nothing to escalate to; the proposal stays open.`;
-      if (surface?.quiet) deps.log.warn(message);
-      else showWarning(deps.log, message);
+      tell(deps.log, surface, message, 'warning');
       return { status: 'exhausted', message, attempts: toRunReport({ status: 'exhausted', attempts: [...resume.attempts] }, ctx.anchor.original).attempts };
     }
     // The diff closes, but the anchor keeps following the user's edits for the continued run's proposal.

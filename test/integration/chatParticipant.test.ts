@@ -2,8 +2,7 @@
 // to a participant), on the editor's real selection; the stream it writes to records what the chat would show.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { codeReply, isJudge, openWith, proposalTabs, select, suiteWithFake, verdictReply, waitFor } from './support/host';
-import type { RecordedRequest } from '../fakes/fakeLlamaSwap';
+import { codeReply, isJudge, openWith, proposalTabs, select, suiteWithFake, verdictReply, waitFor, lastUserMessage } from './support/host';
 
 const SOURCE = 'function total(xs) {\n  let t = 0;\n  for (const x of xs) t += x;\n  return t;\n}\n';
 const SMALL = 'function total(xs) {\n  return xs.reduce((a, b) => a + b, 0);\n}';
@@ -38,10 +37,6 @@ async function chat(prompt: string, command?: string, history: Turn[] = [], toke
   return { out, result, turn: { participant: 'hyperguild.chat', result } };
 }
 
-const lastUser = (r: RecordedRequest) => {
-  const m = (r.body as { messages: { content: string }[] }).messages;
-  return m[m.length - 1].content;
-};
 
 describe('@hyperguild in the chat view', function () {
   this.timeout(30_000);
@@ -93,7 +88,7 @@ describe('@hyperguild in the chat view', function () {
     assert.match(text, /\| 2 \| qwen-7b \| [^|]* \| {2}\| [^|]* \| escalated by you \| User feedback: keep the loop, add braces \|/);
     const next = suite.fake().requests.slice(from).find((r) => r.path === '/v1/chat/completions' && !isJudge(r))!;
     assert.equal(next.model, 'qwen-32b');
-    assert.match(lastUser(next), /User feedback: keep the loop, add braces/);
+    assert.match(lastUserMessage(next), /User feedback: keep the loop, add braces/);
     assert.notEqual((escalated.result.metadata as { proposalId: string }).proposalId, (first.result.metadata as { proposalId: string }).proposalId);
 
     await vscode.commands.executeCommand('hyperguild.discardProposal');
@@ -103,7 +98,7 @@ describe('@hyperguild in the chat view', function () {
     assert.equal(custom.result.errorDetails, undefined, custom.result.errorDetails?.message);
     assert.match(custom.out.markdown.join(''), /\*\*Custom Instruction… by qwen-7b\*\*/);
     const asked = suite.fake().requests.slice(before).find((r) => r.path === '/v1/chat/completions')!;
-    assert.match(lastUser(asked), /<<<BEGIN INSTRUCTION>>>\nrename t to sum\n<<<END INSTRUCTION>>>/);
+    assert.match(lastUserMessage(asked), /<<<BEGIN INSTRUCTION>>>\nrename t to sum\n<<<END INSTRUCTION>>>/);
   });
 
   // Through the real chat view: it hands a request to a participant only with a model chosen, which needs the
@@ -120,7 +115,7 @@ describe('@hyperguild in the chat view', function () {
         await vscode.commands.executeCommand('workbench.action.chat.open', { query: '@hyperguild /refactor', isPartialQuery: false, mode: 'ask' });
         await waitFor(() => proposalTabs().length === 1, 'the proposal from the chat view', 15_000);
         const asked = suite.fake().requests.slice(from).find((r) => r.path === '/v1/chat/completions')!;
-        assert.match(lastUser(asked), /<<<BEGIN SELECTION>>>\nfunction total\(xs\) \{/);
+        assert.match(lastUserMessage(asked), /<<<BEGIN SELECTION>>>\nfunction total\(xs\) \{/);
         const right = await vscode.workspace.openTextDocument(proposalTabs()[0].modified);
         assert.equal(right.getText(), `${SMALL}\n`);
       } finally {

@@ -3,8 +3,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { RunReport } from '../../src/core/report';
-import type { RecordedRequest } from '../fakes/fakeLlamaSwap';
-import { codeReply, isJudge, logSince, openWith, proposalTabs, runSkill, select, sleep, suiteWithFake, verdictReply, waitFor } from './support/host';
+import { codeReply, isJudge, logSince, openWith, proposalTabs, runSkill, select, sleep, suiteWithFake, verdictReply, waitFor, lastUserMessage } from './support/host';
 
 const SOURCE = 'function total(xs) {\n  let t = 0;\n  for (const x of xs) t += x;\n  return t;\n}\n';
 const SMALL = 'function total(xs) {\n  return xs.reduce((a, b) => a + b, 0);\n}';
@@ -12,10 +11,6 @@ const BIG = 'function total(xs) {\n  let t = 0;\n  for (const x of xs) {\n    t 
 
 type ApplyResult = { applied: boolean; reason?: string };
 const escalate = (arg?: object) => vscode.commands.executeCommand<RunReport>('hyperguild.escalateProposal', arg);
-const userMessage = (r: RecordedRequest) => {
-  const messages = (r.body as { messages: { role: string; content: string }[] }).messages;
-  return messages[messages.length - 1].content;
-};
 
 describe('escalate: the user sends a proposal up the chain', function () {
   this.timeout(30_000);
@@ -47,8 +42,8 @@ describe('escalate: the user sends a proposal up the chain', function () {
 
     const next = fake.requests.slice(from).find((r) => r.path === '/v1/chat/completions' && !isJudge(r))!;
     assert.equal(next.model, 'qwen-32b');
-    assert.match(userMessage(next), /<<<BEGIN FEEDBACK>>>\nUser feedback: keep the loop, just add braces\n<<<END FEEDBACK>>>/);
-    assert.match(userMessage(next), /<<<BEGIN REJECTED ANSWER>>>\nfunction total\(xs\) \{\n {2}return xs\.reduce/);
+    assert.match(lastUserMessage(next), /<<<BEGIN FEEDBACK>>>\nUser feedback: keep the loop, just add braces\n<<<END FEEDBACK>>>/);
+    assert.match(lastUserMessage(next), /<<<BEGIN REJECTED ANSWER>>>\nfunction total\(xs\) \{\n {2}return xs\.reduce/);
     assert.equal(fake.requests.slice(from).filter((r) => r.path === '/v1/chat/completions' && r.model === 'qwen-7b').length, 0, 'the first tier is not asked again');
     assert.ok(logSince(log, mark).some((l) => l.includes('qwen-7b · escalated by you — User feedback: keep the loop')), 'the log shows the user\'s step');
 

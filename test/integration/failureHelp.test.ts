@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { RunReport } from '../../src/core/report';
 import { FakeAnthropic } from '../fakes/fakeAnthropic';
 import { FakeLlamaSwap } from '../fakes/fakeLlamaSwap';
-import { Settings, activateForTest, closeAll, closedPort, logSince, openWith, proposalTabs, runSkill, select, waitFor } from './support/host';
+import { Settings, activateForTest, closeAll, closedPort, logSince, openWith, proposalTabs, runSkill, select, waitFor, savedCloudEnv } from './support/host';
 
 const CLOUD = 'claude-sonnet-4-6';
 const SOURCE = 'function add(a, b) {\n  return a + b;\n}\n';
@@ -15,7 +15,7 @@ describe('failure help: the next step is offered', function () {
   this.timeout(30_000);
   const KEY = `sk-ant-failure-help-${randomUUID()}`;
   const settings = new Settings();
-  const savedEnv = { key: process.env.ANTHROPIC_API_KEY, url: process.env.ANTHROPIC_BASE_URL };
+  const savedEnv = savedCloudEnv();
   let log: { logLines: readonly string[] };
   let cloud: FakeAnthropic;
   let local: FakeLlamaSwap;
@@ -38,10 +38,7 @@ describe('failure help: the next step is offered', function () {
   });
 
   after(async () => {
-    for (const [name, value] of [['ANTHROPIC_API_KEY', savedEnv.key], ['ANTHROPIC_BASE_URL', savedEnv.url]] as const) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
+    savedEnv.restore();
     await settings.restore();
     await cloud?.close();
     await local?.close();

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
 import { FakeAnthropic, type FakeReply } from '../fakes/fakeAnthropic';
 import { FakeLlamaSwap, type ChatReply, type RecordedRequest } from '../fakes/fakeLlamaSwap';
-import { Settings, activateForTest, isJudge, logSince, sleep, verdictReply, waitFor } from './support/host';
+import { Settings, activateForTest, isJudge, logSince, sleep, verdictReply, waitFor, savedCloudEnv } from './support/host';
 import type { CascadeModels } from '../../src/editor/cascadeModels';
 
 const CLOUD = 'claude-sonnet-4-6';
@@ -55,7 +55,7 @@ describe('the chain as a VS Code language model', function () {
 
   const KEY = `sk-ant-lm-${randomUUID()}`;
   const settings = new Settings();
-  const savedEnv = { key: process.env.ANTHROPIC_API_KEY, url: process.env.ANTHROPIC_BASE_URL };
+  const savedEnv = savedCloudEnv();
   let log: { logLines: readonly string[] };
   let local: FakeLlamaSwap;
   let cloud: FakeAnthropic;
@@ -74,10 +74,7 @@ describe('the chain as a VS Code language model', function () {
   });
 
   after(async () => {
-    for (const [name, value] of [['ANTHROPIC_API_KEY', savedEnv.key], ['ANTHROPIC_BASE_URL', savedEnv.url]] as const) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
+    savedEnv.restore();
     await settings.restore();
     await local?.close();
     await cloud?.close();

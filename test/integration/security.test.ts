@@ -14,7 +14,7 @@ import type { RunReport } from '../../src/core/report';
 import { FakeAnthropic } from '../fakes/fakeAnthropic';
 import { FakeLlamaSwap } from '../fakes/fakeLlamaSwap';
 import {
-  Settings, activateForTest, assertOneSentence, closeAll, codeReply, isJudge, logSince, openWith, runSkill, select, verdictReply, waitFor,
+  Settings, activateForTest, assertOneSentence, closeAll, codeReply, isJudge, logSince, openWith, runSkill, select, verdictReply, waitFor, savedCloudEnv,
 } from './support/host';
 
 const SOURCE = 'function greet(name) {\n  return "Hello, " + name;\n}\n';
@@ -25,7 +25,7 @@ describe('security', function () {
   this.timeout(30_000);
   const KEY = `sk-ant-hyperguild-test-${randomUUID()}`;
   const settings = new Settings();
-  const savedEnv = { key: process.env.ANTHROPIC_API_KEY, url: process.env.ANTHROPIC_BASE_URL };
+  const savedEnv = savedCloudEnv();
   let log: { logLines: readonly string[] };
   let local: FakeLlamaSwap;
   let cloud: FakeAnthropic;
@@ -54,10 +54,7 @@ describe('security', function () {
   });
 
   after(async () => {
-    for (const [name, value] of [['ANTHROPIC_API_KEY', savedEnv.key], ['ANTHROPIC_BASE_URL', savedEnv.url]] as const) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
+    savedEnv.restore();
     await settings.restore();
     await local?.close();
     await cloud?.close();

@@ -8,7 +8,7 @@ import type { HyperguildApi } from '../../src/extension';
 import { FakeAnthropic } from '../fakes/fakeAnthropic';
 import { FakeLlamaSwap } from '../fakes/fakeLlamaSwap';
 import { FakeOllamaServer } from '../fakes/fakeOllamaServer';
-import { Settings, activateForTest, closeAll, codeReply, isJudge, logSince, openWith, runSkill, select, verdictReply, waitFor } from './support/host';
+import { Settings, activateForTest, closeAll, codeReply, isJudge, logSince, openWith, runSkill, select, verdictReply, waitFor, savedCloudEnv } from './support/host';
 
 const SOURCE = 'function add(a, b) {\n  return a + b;\n}\n';
 const CLAUDE = 'claude-sonnet-4-6';
@@ -17,7 +17,7 @@ describe('servers: one chain across Ollama, llama-swap, an OpenAI-compatible clo
   this.timeout(40_000);
   const keys = { ollama: `ollama-proxy-${randomUUID()}`, router: `sk-or-${randomUUID()}`, anthropic: `sk-ant-${randomUUID()}` };
   const settings = new Settings();
-  const savedEnv = { key: process.env.ANTHROPIC_API_KEY, url: process.env.ANTHROPIC_BASE_URL };
+  const savedEnv = savedCloudEnv();
   let log: { logLines: readonly string[] };
   let api: HyperguildApi;
   let ollama: FakeOllamaServer;
@@ -55,10 +55,7 @@ describe('servers: one chain across Ollama, llama-swap, an OpenAI-compatible clo
 
   afterEach(() => closeAll());
   after(async () => {
-    for (const [name, value] of [['ANTHROPIC_API_KEY', savedEnv.key], ['ANTHROPIC_BASE_URL', savedEnv.url]] as const) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
+    savedEnv.restore();
     await settings.restore();
     await Promise.all([ollama?.close(), swap?.close(), router?.close(), claude?.close()]);
   });

@@ -1,21 +1,10 @@
 // The chat scenes for the README, in the current VS Code (`npm run screenshots:chat`): @hyperguild answering in the
 // chat view, and the cascade in the chat's model picker.
-import * as fs from 'fs';
-import * as path from 'path';
 import * as vscode from 'vscode';
+import { shoot } from './shoot';
 import { FakeLlamaSwap } from '../fakes/fakeLlamaSwap';
-import { codeReply, isJudge, sleep, verdictReply, waitFor } from '../integration/support/host';
+import { codeReply, isJudge, verdictReply, waitFor } from '../integration/support/host';
 import { AVERAGE } from '../demo/server';
-
-const MEDIA = path.resolve(__dirname, '../../../media');
-
-async function shoot(name: string): Promise<void> {
-  const file = path.join(MEDIA, `${name}.png`);
-  fs.rmSync(file, { force: true });
-  await sleep(1500);
-  console.log(`SCREENSHOT ${name}`);
-  await waitFor(() => fs.existsSync(file), `${name}.png`, 15_000);
-}
 
 export async function run(): Promise<void> {
   let failures = 0;
@@ -49,11 +38,10 @@ export async function run(): Promise<void> {
     await vscode.commands.executeCommand('workbench.action.chat.open', { query: '@hyperguild /refactor', isPartialQuery: false, mode: 'ask' });
     await waitFor(() => vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === 'hyperguild-proposal')), 'the proposal from the chat', 30_000);
     await vscode.commands.executeCommand('notifications.clearAll');
-    await shoot('chat');
+    await shoot('chat', undefined, 1500);
   } catch (err) {
     failures = 1;
     console.log(`screenshot scenes failed: ${err instanceof Error ? err.stack : String(err)}`);
-    await shoot('chat-failed').catch(() => undefined);
   } finally {
     for (const key of ['chain', 'llamaSwapUrl', 'showDraft']) await config.update(key, undefined, vscode.ConfigurationTarget.Workspace);
     await fake.close();

@@ -1,21 +1,10 @@
 // Screenshot scenes for the README, run in the real offline host by `npm run screenshots`:
 // each scene is set up through the extension's own commands, then the driver shoots the page.
-import * as fs from 'fs';
-import * as path from 'path';
 import * as vscode from 'vscode';
+import { shoot } from './shoot';
 import { FakeLlamaSwap } from '../fakes/fakeLlamaSwap';
 import { codeReply, isJudge, sleep, verdictReply, waitFor } from '../integration/support/host';
 import { AVERAGE } from '../demo/server';
-
-const MEDIA = path.resolve(__dirname, '../../../media');
-
-async function shoot(name: string, bottom?: number): Promise<void> {
-  const file = path.join(MEDIA, `${name}.png`);
-  fs.rmSync(file, { force: true });
-  await sleep(1200); // let the workbench finish painting
-  console.log(`SCREENSHOT ${name}${bottom ? ` bottom:${bottom}` : ''}`);
-  await waitFor(() => fs.existsSync(file), `${name}.png`, 15_000);
-}
 
 const BETTER = AVERAGE;
 

@@ -95,6 +95,25 @@ export function logSince(log: { logLines: readonly string[] }, mark: number): st
   return log.logLines.slice(mark);
 }
 
+/** The Anthropic variables the cloud backend reads, kept as they were so a suite that points them at a fake can put them back. */
+export function savedCloudEnv(): { restore(): void } {
+  const saved = { ANTHROPIC_API_KEY: process.env.ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL: process.env.ANTHROPIC_BASE_URL };
+  return {
+    restore: () => {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    },
+  };
+}
+
+/** The last message of a recorded chat request: the task with its data blocks. */
+export function lastUserMessage(r: RecordedRequest): string {
+  const messages = (r.body as { messages: { content: string }[] }).messages;
+  return messages[messages.length - 1].content;
+}
+
 export async function runSkill(args: object = { skill: 'refactor' }): Promise<RunReport> {
   return (await vscode.commands.executeCommand('hyperguild.runSkill', args)) as RunReport;
 }
