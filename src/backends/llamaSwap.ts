@@ -39,7 +39,9 @@ export interface ServerStatus extends CoreStatus {
   kind: ServerKind;
 }
 
-const RunningEntry = z.object({ model: z.string().check(z.minLength(1)), state: z.enum(['starting', 'ready', 'stopping']) });
+// Any state string is read: a state a newer llama-swap adds is listed, but not warm (see parseRunning).
+const RunningEntry = z.object({ model: z.string().check(z.minLength(1)), state: z.string() });
+const SWAP_STATE: Record<string, RunningModel['state'] | undefined> = { starting: 'starting', ready: 'ready', stopping: 'stopping' };
 const RunningBody = z.object({ running: z.nullish(z.array(z.unknown())) });
 const ModelEntry = z.object({
   id: z.string().check(z.minLength(1)),
@@ -120,8 +122,8 @@ export class LlamaSwapClient implements ModelServer {
       if (res.status !== 404 || this.flavor === 'llama-swap') {
         if (res.status !== 200) throw this.errors.status('GET /running', res.status, res.text);
         this.flavor = 'llama-swap';
-        const running = this.parseRunning(parseJson(res.text), res.text);
-        for (const id of loaded) if (!running.some((m) => m.model === id)) running.push({ model: id, state: 'starting' });
+        const { running, listed } = this.parseRunning(parseJson(res.text), res.text);
+        for (const id of loaded) if (!listed.has(id)) running.push({ model: id, state: 'starting' });
         return { kind: FLAVOR_KIND['llama-swap'], models: running, answersAnyModel: false };
       }
     }
@@ -149,15 +151,23 @@ export class LlamaSwapClient implements ModelServer {
     return ids;
   }
 
-  private parseRunning(json: unknown, text: string): RunningModel[] {
+  /**
+   * The models in a known state, and every model listed at all: one in a state this code does not know (a newer
+   * llama-swap's) is neither warm nor, by the `/v1/models` rule above, taken for starting. A malformed entry is skipped.
+   */
+  private parseRunning(json: unknown, text: string): { running: RunningModel[]; listed: Set<string> } {
     const parsed = RunningBody.safeParse(json);
     if (json === undefined || !parsed.success) throw this.errors.notJson('GET /running', text);
-    const models: RunningModel[] = [];
+    const running: RunningModel[] = [];
+    const listed = new Set<string>();
     for (const entry of parsed.data.running ?? []) {
       const ok = RunningEntry.safeParse(entry);
-      if (ok.success) models.push({ model: ok.data.model, state: ok.data.state });
+      if (!ok.success) continue;
+      listed.add(ok.data.model);
+      const state = SWAP_STATE[ok.data.state];
+      if (state) running.push({ model: ok.data.model, state });
     }
-    return models;
+    return { running, listed };
   }
 
   /** Every configured model, loaded or not (this says nothing about warmth), with its aliases. */

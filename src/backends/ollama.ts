@@ -25,6 +25,8 @@ export interface OllamaOptions {
 /** A load shorter than this is Ollama re-using the loaded runner (it reports a few ms even then): not cold. */
 const COLD_LOAD_MS = 500;
 const NS_PER_MS = 1e6;
+/** A line's JSON around its content (model, dates, counts): the content itself is capped by maxAnswerBytes. */
+const MAX_LINE_OVERHEAD = 64 * 1024;
 
 const ChatLine = z.object({
   message: z.optional(z.object({ content: z.optional(z.string()), thinking: z.optional(z.string()) })),
@@ -39,6 +41,13 @@ type ChatLine = z.infer<typeof ChatLine>;
 const PsBody = z.object({ models: z.nullish(z.array(z.object({ name: z.optional(z.string()), model: z.optional(z.string()) }))) });
 const TagsBody = z.object({ models: z.nullish(z.array(z.object({ name: z.optional(z.string()), model: z.optional(z.string()) }))) });
 const VersionBody = z.object({ version: z.string() });
+
+/** The whole lines and the unfinished rest; only the new text is searched, so a long line is not re-split per chunk. */
+function splitLines(pending: string, text: string): { lines: string[]; rest: string } {
+  const end = text.lastIndexOf('\n');
+  if (end === -1) return { lines: [], rest: pending + text };
+  return { lines: (pending + text.slice(0, end)).split('\n'), rest: text.slice(end + 1) };
+}
 
 function finishReason(reason: string | undefined): FinishReason {
   if (reason === 'stop') return 'stop';
@@ -119,13 +128,19 @@ export class OllamaClient implements ModelServer {
       }
       if (chunk.done) last = chunk;
     };
+    // One line is one token's JSON: no line is longer than the answer may be, and only a whole line is progress, so
+    // the idle timer is re-armed per line (a trickle of bytes that never ends its line, or blank lines, is no answer).
+    const maxLine = this.maxAnswerBytes + MAX_LINE_OVERHEAD;
     for await (const piece of res.body as AsyncIterable<Buffer>) {
-      guard.arm(x.idleMs, () => this.http.errors.idleTimeout(x.subject, x.idleMs));
-      pending += decoder.decode(piece, { stream: true });
-      const lines = pending.split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) take(line);
+      const { lines, rest } = splitLines(pending, decoder.decode(piece, { stream: true }));
+      for (const line of lines) {
+        take(line);
+        if (last) break;
+        if (line.trim()) guard.arm(x.idleMs, () => this.http.errors.idleTimeout(x.subject, x.idleMs));
+      }
       if (last) break;
+      pending = rest;
+      if (pending.length > maxLine) throw this.http.errors.tooLarge(x.subject, this.maxAnswerBytes);
     }
     if (!last) take(pending + decoder.decode());
     if (!last) throw this.http.errors.streamProblem(x.subject, 'stream', 'the answer ended before its last line (done)');

@@ -2,6 +2,7 @@
 // token estimate. Pure: src/editor/cascadeModels.ts is the provider.
 import { createHash } from 'node:crypto';
 import type { Tier } from './chain';
+import { rejectionRoomTokens } from './conversation';
 
 /** Claude models' context window. */
 export const CLOUD_CONTEXT_TOKENS = 200_000;
@@ -23,13 +24,16 @@ export interface CascadeInfo {
 }
 
 /**
- * One model per chain: "Hyperguild · qwen-7b → qwen-32b → claude-sonnet-5-5". Its input limit is the smallest
- * tier's: a local tier's context (hyperguild.localContextTokens) less the answer and the judge's room, a cloud
- * tier's 200,000 less the answer. The id is stable for the same chain, so the model picker remembers it.
+ * One model per chain: "Hyperguild · qwen-7b → qwen-32b → claude-sonnet-5-5". Its input limit is the least any
+ * tier holds: a local tier's context (hyperguild.localContextTokens) less the answer and the judge's room, a cloud
+ * tier's 200,000 less the answer, and, for every tier after the first, less what the earlier tiers' rejections add
+ * (their feedback and the rejected answer), so a request that fits tier 1 never overflows tier 2 and falls through
+ * to the cloud. The id is stable for the same chain, so the model picker remembers it.
  */
 export function cascadeInfo(tiers: readonly Tier[], limits: { maxOutputTokens: number; localContextTokens: number }): CascadeInfo {
   const key = JSON.stringify(tiers.map((t) => [t.model, t.backend, t.server ?? '', t.verify]));
-  const input = Math.min(...tiers.map((t) => (t.kind === 'local' ? limits.localContextTokens - JUDGE_ROOM_TOKENS : CLOUD_CONTEXT_TOKENS) - limits.maxOutputTokens));
+  const input = Math.min(...tiers.map((t, i) => (t.kind === 'local' ? limits.localContextTokens - JUDGE_ROOM_TOKENS : CLOUD_CONTEXT_TOKENS)
+    - limits.maxOutputTokens - rejectionRoomTokens(tiers.slice(0, i).map((b) => b.model), limits.maxOutputTokens)));
   const locals = tiers.filter((t) => t.kind === 'local').length;
   return {
     id: `cascade-${createHash('sha256').update(key).digest('hex').slice(0, 12)}`,

@@ -105,7 +105,7 @@ export class CascadeModels implements LanguageModelChatProvider<Info>, vscode.Di
     const chat = messages.map(toChatMessage);
     const tokens = chat.reduce((n, m) => n + estimateTokens(m.content) + MESSAGE_OVERHEAD_TOKENS, 0);
     if (tokens > info.maxInputTokens) {
-      throw refuse(new Error(`The request is about ${tokens} tokens, more than the ${info.maxInputTokens} that ${info.name} takes (its smallest tier's context, hyperguild.localContextTokens, less the answer); send less.`));
+      throw refuse(new Error(`The request is about ${tokens} tokens, more than the ${info.maxInputTokens} that ${info.name} takes (the least any tier's context holds, hyperguild.localContextTokens, beside the answer and what a later tier is sent about earlier answers); send less.`));
     }
     const asked = requestOptions(options.modelOptions, settings.maxOutputTokens);
     if ('problem' in asked) throw refuse(new Error(asked.problem));

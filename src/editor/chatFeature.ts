@@ -2,7 +2,7 @@
 // @hyperguild chat participant (any supported VS Code). The composition root hands it the run's parts.
 import * as vscode from 'vscode';
 import { CascadeModels, VENDOR, type CascadeDeps } from './cascadeModels';
-import { chatHandler, followups, PARTICIPANT_ID, SHOW_PROPOSAL_COMMAND, type ChatDeps } from './chatParticipant';
+import { chatHandler, followups, offeredProposal, PARTICIPANT_ID, SHOW_PROPOSAL_COMMAND, type ChatDeps } from './chatParticipant';
 import type { CommandTable } from './commandTable';
 import { languageModelProviderApi } from './lmProviderApi';
 import { showWarning } from './notify';
@@ -34,9 +34,10 @@ export function chatFeature(extensionUri: vscode.Uri, deps: CascadeDeps & ChatDe
   } else deps.log.info(`This VS Code (${vscode.version}) has no language-model provider API (1.104 and later): the cascade is not in the model picker; @hyperguild works.`);
 
   const commands: CommandTable = {
-    [SHOW_PROPOSAL_COMMAND]: async (id?: unknown) => {
-      const proposal = typeof id === 'string' ? await deps.proposals.reveal(id) : false;
-      if (!proposal) showWarning(deps.log, 'That proposal was applied, discarded or closed; run the skill again for a new one.');
+    // The button names the proposal and its file: a button restored from before a reload never opens another file's.
+    [SHOW_PROPOSAL_COMMAND]: async (id?: unknown, file?: unknown) => {
+      const offered = typeof id === 'string' && typeof file === 'string' ? await offeredProposal(deps.proposals, { proposalId: id, file }) : undefined;
+      if (!offered || !(await deps.proposals.reveal(offered.id))) showWarning(deps.log, 'That proposal was applied, discarded or closed; run the skill again for a new one.');
     },
   };
   return { disposables, refresh: () => models?.refresh(), commands, handler, ...(models && { models }) };

@@ -11,8 +11,26 @@ import type { RunSkillArgs, RunSurface } from './runSkillCommand';
 export const PARTICIPANT_ID = 'hyperguild.chat';
 export const SHOW_PROPOSAL_COMMAND = 'hyperguild.showProposal';
 
+/** What a response that offered a proposal keeps; VS Code restores it with the conversation, even after a reload. */
 interface Metadata {
   proposalId?: string;
+  /** The proposal's document: a follow-up acts only on a proposal with this id for this document. */
+  file?: string;
+}
+
+/** A proposal offered in the chat, as its response's metadata (and its Open Proposal button) names it. */
+export interface Offer {
+  proposalId: string;
+  file?: string;
+}
+
+/** Said when an offer names no open proposal for its own file (applied, discarded, closed, or from before a reload). */
+const OFFER_GONE = 'The proposal this conversation offered is no longer open (applied, discarded, closed, or from before the window reloaded), so nothing was done; run the skill again for a new one.';
+
+/** The open proposal an offer names: its id and its file must both match, so a restored turn never acts on another file. */
+export async function offeredProposal(proposals: ProposalManager, offer: Offer): Promise<Proposal | undefined> {
+  const proposal = await proposals.resolve(offer.proposalId);
+  return proposal && proposal.anchor.uri.toString() === offer.file ? proposal : undefined;
 }
 
 export interface ChatDeps {
@@ -31,12 +49,12 @@ function targetEditor(): vscode.TextEditor | undefined {
 }
 
 /** The newest proposal this participant offered in the conversation. */
-function lastProposalId(context: vscode.ChatContext): string | undefined {
+function lastOffer(context: vscode.ChatContext): Offer | undefined {
   for (const turn of [...context.history].reverse()) {
     // A response turn is the one with a result (VS Code's turn classes cannot be constructed outside it).
     if ('result' in turn && turn.participant === PARTICIPANT_ID) {
-      const id = (turn.result.metadata as Metadata | undefined)?.proposalId;
-      if (id) return id;
+      const metadata = turn.result.metadata as Metadata | undefined;
+      if (metadata?.proposalId) return { proposalId: metadata.proposalId, ...(metadata.file && { file: metadata.file }) };
     }
   }
   return undefined;
@@ -65,8 +83,9 @@ function chatSurface(stream: vscode.ChatResponseStream, token: vscode.Cancellati
 function respond(stream: vscode.ChatResponseStream, report: RunReport, proposal: Proposal | undefined): vscode.ChatResult {
   if (report.status === 'accepted' && report.accepted && proposal) {
     stream.markdown(`**${markdownText(proposal.title)}** is ready to review (tier ${report.accepted.tierIndex + 1}).\n\n${attemptsTable(report.attempts)}\n\n`);
-    stream.button({ command: SHOW_PROPOSAL_COMMAND, arguments: [proposal.id], title: 'Open Proposal' });
-    return { metadata: { proposalId: proposal.id } satisfies Metadata };
+    const file = proposal.anchor.uri.toString();
+    stream.button({ command: SHOW_PROPOSAL_COMMAND, arguments: [proposal.id, file], title: 'Open Proposal' });
+    return { metadata: { proposalId: proposal.id, file } satisfies Metadata };
   }
   const message = report.message ?? 'No answer was accepted.';
   stream.markdown(report.attempts.length ? `${attemptsTable(report.attempts)}\n\n` : '');
@@ -103,10 +122,12 @@ export function chatHandler(deps: ChatDeps): vscode.ChatRequestHandler {
     let proposal: Proposal | undefined;
     const surface = () => chatSurface(stream, token, (p) => (proposal = p));
     if (request.command === 'apply' || request.command === 'escalate') {
-      const id = lastProposalId(context);
-      if (!id) return { errorDetails: { message: 'There is no proposal in this conversation yet; run a skill first, for example @hyperguild /refactor.' } };
-      if (request.command === 'escalate') return respond(stream, await deps.escalate(id, request.prompt.trim(), surface()), proposal);
-      const applied = await deps.proposals.apply(id);
+      const offer = lastOffer(context);
+      if (!offer) return { errorDetails: { message: 'There is no proposal in this conversation yet; run a skill first, for example @hyperguild /refactor.' } };
+      const offered = await offeredProposal(deps.proposals, offer);
+      if (!offered) return { errorDetails: { message: OFFER_GONE } };
+      if (request.command === 'escalate') return respond(stream, await deps.escalate(offered.id, request.prompt.trim(), surface()), proposal);
+      const applied = await deps.proposals.apply(offered.id);
       if (!applied.applied) return { errorDetails: { message: applied.reason ?? 'The proposal was not applied.' } };
       stream.markdown('Applied; one undo in the editor (Ctrl+Z) restores the code.');
       return {};

@@ -8,7 +8,7 @@ const GONE = '// This Hyperguild proposal is no longer open.\n';
 /**
  * The proposals' right sides, in memory only: a writable file system for the proposal scheme, so the
  * user can edit a proposal in the diff (and VS Code's diff offers its own per-change revert arrows),
- * while nothing of it is written to disk. A proposal's file is its id; a save keeps the edit here.
+ * while nothing of it is written to disk. A proposal's file is its id and path; a save keeps the edit here.
  */
 export class ProposalFiles implements vscode.FileSystemProvider {
   private readonly files = new Map<string, { data: Uint8Array; mtime: number; edited?: boolean }>();
@@ -16,9 +16,12 @@ export class ProposalFiles implements vscode.FileSystemProvider {
   readonly onDidChangeFile = this.changed.event;
   private clock = 0;
 
-  /** The file of a proposal URI (one per id, whatever its path says). */
+  /**
+   * The file of a proposal URI: its id and its document's path together, so a tab restored from before a reload
+   * (another document, an id of the old window) is never taken for a proposal of this one.
+   */
   private keyOf(uri: vscode.Uri): string {
-    return proposalIdOf(uri) ?? uri.path;
+    return `${proposalIdOf(uri) ?? ''}\n${uri.path}`;
   }
 
   /** Sets a proposal's text; an editor showing it unedited reloads it (VS Code updates it with minimal edits). */

@@ -7,7 +7,7 @@ import type { RunSurface } from './runSkillCommand';
 import { hunkEdits, hunksAt, lineHunks, type TextChange } from '../core/proposalDiff';
 import type { ProposalFiles } from './proposalFiles';
 import { ProposalSide } from './proposalSide';
-import { DRAFT_SCHEME, PROPOSAL_SCHEME, inTabOrder, proposalIdOf, rightSideUri } from './schemes';
+import { DRAFT_SCHEME, PROPOSAL_SCHEME, inTabOrder, proposalIdOf, proposalIds, rightSideUri } from './schemes';
 
 export { PROPOSAL_SCHEME };
 
@@ -70,7 +70,8 @@ export class ProposalManager implements vscode.Disposable {
   /** Proposals whose tab closed a moment ago: discarded unless the tab reappears (a move); never resolved meanwhile. */
   private readonly closing = new Map<string, NodeJS.Timeout>();
   private readonly disposables: vscode.Disposable[] = [this.settledEmitter];
-  private nextId = 1;
+  /** Unique across reloads: a restored chat turn or tab never names a proposal of this window by chance. */
+  private readonly mintId = proposalIds();
   /**
    * The document's text our own apply in flight will produce, per anchor: a change event that yields it is
    * ours, not the user's (the version alone cannot tell: the user's typing may take the same number).
@@ -135,7 +136,7 @@ export class ProposalManager implements vscode.Disposable {
   ): Promise<Proposal> {
     const document = await vscode.workspace.openTextDocument(anchor.uri);
     const base = document.getText();
-    const id = String(this.nextId++);
+    const id = this.mintId();
     const uri = rightSideUri(PROPOSAL_SCHEME, anchor.uri, `id=${id}`);
     const side = new ProposalSide(uri, base, this.files, (m) => this.log.warn(m));
     side.init(withProposal(base, anchor, proposed));

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 
 /** A proposal's right side: editable, in memory (ProposalFiles). */
@@ -5,8 +6,18 @@ export const PROPOSAL_SCHEME = 'hyperguild-proposal';
 /** A draft's right side: read-only, while a tier writes (DraftDocuments). */
 export const DRAFT_SCHEME = 'hyperguild-draft';
 
-/** The proposal id a right side's URI carries (`?id=N`). */
+/** The proposal id a right side's URI carries (`?id=…`). */
 export const proposalIdOf = (uri: vscode.Uri): string | undefined => new URLSearchParams(uri.query).get('id') ?? undefined;
+
+/**
+ * Mints proposal ids for one window: a random prefix, then a count. VS Code restores a chat's metadata and the
+ * diff tabs across a reload; ids that restarted at 1 would let those name an unrelated proposal of the new window.
+ */
+export function proposalIds(): () => string {
+  const prefix = randomBytes(5).toString('hex');
+  let count = 0;
+  return () => `${prefix}-${++count}`;
+}
 
 /** A right side for a document: a file system needs an absolute path, and an untitled document's path is just its name. */
 export function rightSideUri(scheme: string, document: vscode.Uri, query: string): vscode.Uri {

@@ -66,8 +66,11 @@ export interface FakeLlamaSwapOptions {
   loadingTickMs?: number;
   /** `null`: no /api/version (older versions, 404). */
   version?: string | null;
-  /** 'minimal': only model and state per entry, like versions before v186. */
-  runningShape?: 'full' | 'minimal';
+  /**
+   * 'minimal': only model and state per entry, like versions before v186; 'v218': every process not stopped,
+   * a starting one too, as the newer routing backend lists them (internal/server/api.go handleRunning).
+   */
+  runningShape?: 'full' | 'minimal' | 'v218';
   /** 'v250': `{"src":"llama-swap","error":"…"}`; 'openai': `{"error":{"message","type","code"}}` (newer). */
   errorShape?: 'v250' | 'openai';
   responder?: Responder;
@@ -247,9 +250,9 @@ export class FakeLlamaSwap {
     return this.models.find((m) => m.id === name) ?? this.models.find((m) => m.aliases?.includes(name));
   }
 
-  /** llama-swap's `/running` keeps a process only if it is ready: a loading model is absent. */
+  /** llama-swap's `/running` up to v217 keeps a process only if it is ready: a loading model is absent. */
   private runningBody(): object[] {
-    return this.running().filter((m) => m.state === 'ready').map(({ model, state }) => this.options.runningShape === 'minimal'
+    return this.running().filter((m) => m.state === 'ready' || this.options.runningShape === 'v218').map(({ model, state }) => this.options.runningShape === 'minimal'
       ? { model, state }
       : { model, state, cmd: `llama-server --port 5800 -m ${model}.gguf`, proxy: 'http://localhost:5800', ttl: 300, name: '', description: '' });
   }

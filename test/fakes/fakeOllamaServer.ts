@@ -17,6 +17,8 @@ export interface FakeOllamaModel {
 export type OllamaReply =
   | { kind: 'text'; pieces: string[]; chunkDelayMs?: number; doneReason?: 'stop' | 'length' }
   | { kind: 'midstreamError'; pieces: string[]; message: string }
+  /** Bytes as given after the 200 header, no framing (a line without its newline, a trickle); then the body ends. */
+  | { kind: 'raw'; chunks: string[]; chunkDelayMs?: number }
   | { kind: 'error'; status: number; message: string };
 
 export interface OllamaRequest {
@@ -24,6 +26,8 @@ export interface OllamaRequest {
   path: string;
   headers: IncomingHttpHeaders;
   body: Record<string, unknown> | undefined;
+  /** The client closed the connection before the reply was all written. */
+  cutByClient?: boolean;
 }
 
 export interface FakeOllamaOptions {
@@ -121,6 +125,27 @@ export class FakeOllamaServer {
     return Math.max(ms, 2);
   }
 
+  /** Writes each chunk once the last has drained (this side's memory stays bounded too); stops when the client goes. */
+  private async writeRaw(rec: OllamaRequest, res: import('node:http').ServerResponse, chunks: readonly string[], delayMs: number): Promise<void> {
+    let closed = false;
+    res.once('close', () => (closed = true));
+    for (const chunk of chunks) {
+      if (closed) break;
+      if (!res.write(chunk)) {
+        await new Promise<void>((resolve) => {
+          const go = () => {
+            res.off('drain', go).off('close', go);
+            resolve();
+          };
+          res.on('drain', go).on('close', go);
+        });
+      }
+      if (delayMs && !closed) await this.sleep(delayMs);
+    }
+    rec.cutByClient = closed && !res.writableFinished;
+    if (!closed) res.end();
+  }
+
   private async handle(method: string, path: string, headers: IncomingHttpHeaders, raw: string, res: import('node:http').ServerResponse): Promise<void> {
     let body: Record<string, unknown> | undefined;
     try {
@@ -160,6 +185,7 @@ export class FakeOllamaServer {
     if (reply.kind === 'error') return json(reply.status, { error: reply.message });
     const loadMs = await this.load(model); // nothing is sent while the model loads
     res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
+    if (reply.kind === 'raw') return this.writeRaw(rec, res, reply.chunks, reply.chunkDelayMs ?? 0);
     const line = (value: unknown) => res.write(`${JSON.stringify(value)}\n`);
     const limit = typeof (body?.options as { num_predict?: unknown } | undefined)?.num_predict === 'number' ? (body?.options as { num_predict: number }).num_predict : Infinity;
     let sent = 0;

@@ -2,7 +2,7 @@
 // to a participant), on the editor's real selection; the stream it writes to records what the chat would show.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { codeReply, isJudge, openWith, proposalTabs, select, suiteWithFake, verdictReply, waitFor, lastUserMessage } from './support/host';
+import { assertOneSentence, codeReply, isJudge, logSince, openWith, proposalTabs, select, suiteWithFake, verdictReply, waitFor, lastUserMessage } from './support/host';
 
 const SOURCE = 'function total(xs) {\n  let t = 0;\n  for (const x of xs) t += x;\n  return t;\n}\n';
 const SMALL = 'function total(xs) {\n  return xs.reduce((a, b) => a + b, 0);\n}';
@@ -56,7 +56,7 @@ describe('@hyperguild in the chat view', function () {
     assert.match(text, /\*\*Refactor by qwen-7b\*\* is ready to review/);
     assert.match(text, /\| 1 \| qwen-7b \| local[^|]* \| [\d.]+ s \| [^|]* \| accept \| correct \|/);
     const id = (result.metadata as { proposalId: string }).proposalId;
-    assert.deepEqual(out.buttons.map((b) => [b.command, b.arguments]), [['hyperguild.showProposal', [id]]]);
+    assert.deepEqual(out.buttons.map((b) => [b.command, b.arguments]), [['hyperguild.showProposal', [id, editor.document.uri.toString()]]]);
     await waitFor(() => proposalTabs().length === 1, 'the proposal diff');
 
     // The button brings the diff back to the front of its group after another file covered it.
@@ -137,6 +137,36 @@ describe('@hyperguild in the chat view', function () {
     } finally {
       await suite.settings.set('chain', ['qwen-7b', 'qwen-32b']);
     }
+  });
+
+  it('after a reload: a turn whose proposal id names a proposal of another file refuses /apply, /escalate and Open Proposal in one sentence', async () => {
+    // VS Code restores a conversation's metadata across a reload; the id it names may belong to a new proposal.
+    const other = await openWith(SOURCE.replace('total', 'sum'), 'javascript');
+    const editor = await openWith(SOURCE, 'javascript');
+    select(editor, 0, 4);
+    const run = await chat('', 'refactor');
+    assert.equal(run.result.errorDetails, undefined, run.result.errorDetails?.message);
+    const metadata = run.result.metadata as { proposalId: string };
+    const restored = { participant: 'hyperguild.chat', result: { metadata: { ...metadata, file: other.document.uri.toString() } } };
+    const sent = suite.fake().requests.length;
+    const mark = suite.log().logLines.length;
+
+    const applied = await chat('', 'apply', [restored]);
+    assertOneSentence(applied.result.errorDetails?.message);
+    assert.match(applied.result.errorDetails?.message ?? '', /^The proposal this conversation offered is no longer open/);
+    assert.equal(editor.document.getText(), SOURCE, 'the other file\'s proposal was not applied');
+    assert.equal(other.document.getText(), SOURCE.replace('total', 'sum'));
+    const escalated = await chat('try again', 'escalate', [restored]);
+    assertOneSentence(escalated.result.errorDetails?.message);
+    assert.equal(suite.fake().requests.length, sent, 'no code went to any tier');
+    assert.equal(proposalTabs().length, 1, 'the other file\'s proposal stays open');
+    await vscode.commands.executeCommand('hyperguild.showProposal', metadata.proposalId, other.document.uri.toString());
+    assert.ok(logSince(suite.log(), mark).some((l) => l.includes('That proposal was applied, discarded or closed')), 'Open Proposal refused');
+
+    // The turn as it was, naming its own file, still applies.
+    const own = await chat('', 'apply', [run.turn]);
+    assert.equal(own.result.errorDetails, undefined, own.result.errorDetails?.message);
+    assert.equal(editor.document.getText(), `${SMALL}\n`);
   });
 
   it('says what to do, in one sentence, when there is nothing to act on', async () => {

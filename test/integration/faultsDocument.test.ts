@@ -5,6 +5,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { ProposalManager, PROPOSAL_SCHEME } from '../../src/editor/proposals';
 import { ProposalFiles } from '../../src/editor/proposalFiles';
+import { rightSideUri } from '../../src/editor/schemes';
 import type { RunReport } from '../../src/core/report';
 import { FakeLlamaSwap, type RecordedRequest } from '../fakes/fakeLlamaSwap';
 import {
@@ -345,6 +346,44 @@ describe('faults: the document during and after a run', function () {
     // A restored diff shows this, never stale code, until the orphan is closed.
     const stale = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: '/stats.ts', query: 'id=999' }));
     assert.equal(stale.getText(), '// This Hyperguild proposal is no longer open.\n');
+  });
+
+  it('a window reload (simulated): a proposal opened after it never takes the id of one from before', async () => {
+    // Each window builds its own ProposalManager (activate() does): the one built here after the first is the reloaded window's.
+    const quiet = { info: () => undefined, warn: () => undefined } as unknown as vscode.LogOutputChannel;
+    const a = await openWith(SOURCE);
+    const b = await openWith(SOURCE.replace('Stats', 'Other'));
+    const mean = (d: vscode.TextDocument) => new vscode.Range(1, 0, 5, d.lineAt(5).text.length);
+    const ids: string[] = [];
+    for (const editor of [a, b]) {
+      const manager = new ProposalManager(quiet, new ProposalFiles());
+      try {
+        const proposal = await manager.open(manager.track(editor.document, mean(editor.document)), MEAN_PROPOSED, 'Refactor by qwen-7b');
+        ids.push(proposal.id);
+        await manager.discard(proposal.id);
+      } finally {
+        manager.dispose();
+      }
+    }
+    assert.notEqual(ids[1], ids[0], 'the id of a proposal from before the reload names no proposal after it');
+  });
+
+  it('a window reload (simulated): a restored tab of another document with a new proposal\'s id neither reads nor overwrites that proposal', async () => {
+    // A tab restored from before the reload carries an id of the old window, on its own document.
+    const a = await openWith(SOURCE);
+    const b = await openWith(SOURCE.replace('Stats', 'Other'));
+    const files = new ProposalFiles();
+    try {
+      const current = rightSideUri(PROPOSAL_SCHEME, b.document.uri, 'id=7');
+      const restored = rightSideUri(PROPOSAL_SCHEME, a.document.uri, 'id=7');
+      files.set(current, 'the new proposal\n');
+      assert.equal(new TextDecoder().decode(files.readFile(restored)), '// This Hyperguild proposal is no longer open.\n');
+      files.writeFile(restored, new TextEncoder().encode('an edit saved from before the reload\n'));
+      assert.equal(files.text(current), 'the new proposal\n', 'saving the restored tab did not overwrite the new proposal');
+      assert.equal(files.text(restored), undefined);
+    } finally {
+      files.dispose();
+    }
   });
 
   it('a window reload with an edited proposal (simulated): the orphan closes without a "save changes?" and the document is untouched', async () => {

@@ -186,7 +186,7 @@ describe('the chain as a VS Code language model', function () {
       assert.equal(model.maxInputTokens, 304);
       const before = local.requests.length;
       const err = await failure(answer(model, ask('x'.repeat(1200))));
-      assert.match(String((err as Error).message), /^The request is about 404 tokens, more than the 304 that Hyperguild · qwen-7b → claude-sonnet-4-6 takes \(its smallest tier's context, hyperguild\.localContextTokens, less the answer\); send less\.$/);
+      assert.match(String((err as Error).message), /^The request is about 404 tokens, more than the 304 that Hyperguild · qwen-7b → claude-sonnet-4-6 takes \(the least any tier's context holds, hyperguild\.localContextTokens, beside the answer and what a later tier is sent about earlier answers\); send less\.$/);
       assert.equal(local.requests.slice(before).filter((r) => r.path === '/v1/chat/completions').length, 0);
     } finally {
       await settings.set('localContextTokens', undefined);

@@ -39,6 +39,17 @@ describe('LlamaSwapClient running/models/version/preload/unload', function () {
     client = new LlamaSwapClient({ baseUrl: `http://127.0.0.1:${(raw.address() as AddressInfo).port}/`, ...clientOptions });
   }
 
+  /** A server answering each path with its own JSON body (404 for any other). */
+  async function routedServer(bodies: Record<string, unknown>): Promise<void> {
+    raw = createServer((req, res) => {
+      const body = bodies[req.url ?? ''];
+      res.writeHead(body === undefined ? 404 : 200, { 'Content-Type': 'application/json' });
+      res.end(body === undefined ? 'not found' : JSON.stringify(body));
+    });
+    await new Promise<void>((resolve) => raw!.listen(0, '127.0.0.1', resolve));
+    client = new LlamaSwapClient({ baseUrl: `http://127.0.0.1:${(raw.address() as AddressInfo).port}/` });
+  }
+
   afterEach(async () => {
     await client?.close();
     await fake?.close();
@@ -98,6 +109,26 @@ describe('LlamaSwapClient running/models/version/preload/unload', function () {
       raw?.close();
       await rawServer(200, '{"running":null}');
       assert.deepEqual(await client.running(), []);
+    });
+
+    it('a newer llama-swap (v218+) lists a starting model itself, with its fields: starting, then ready', async () => {
+      const f = await setup({ runningShape: 'v218', models: [{ id: 'qwen-7b', loadMs: 600 }] });
+      const preload = client.preload('qwen-7b');
+      await sleep(40);
+      assert.deepEqual(await client.running(), [{ model: 'qwen-7b', state: 'starting' }]);
+      assert.deepEqual(await (await fetch(`${f.url}/running`)).json(), { running: [{ model: 'qwen-7b', state: 'starting', cmd: 'llama-server --port 5800 -m qwen-7b.gguf', proxy: 'http://localhost:5800', ttl: 300, name: '', description: '' }] });
+      await preload;
+      assert.deepEqual(await client.running(), [{ model: 'qwen-7b', state: 'ready' }]);
+    });
+
+    it('a state it does not know (a newer llama-swap) is neither ready nor loading, whatever /v1/models says; the rest still counts', async () => {
+      // The fields of v218+'s handleRunning; "sleeping" stands for any state a later version may add.
+      const entry = (model: string, state: string) => ({ model, state, cmd: `llama-server -m ${model}.gguf`, proxy: 'http://localhost:5800', ttl: 300, name: model, description: '' });
+      await routedServer({
+        '/running': { running: [entry('a', 'ready'), entry('b', 'sleeping'), entry('c', 'starting'), entry('d', 'stopping')] },
+        '/v1/models': { object: 'list', data: ['a', 'b', 'c', 'd'].map((id) => ({ id, object: 'model', status: { value: 'loaded' } })) },
+      });
+      assert.deepEqual(await client.running(), [{ model: 'a', state: 'ready' }, { model: 'c', state: 'starting' }, { model: 'd', state: 'stopping' }]);
     });
 
     it('non-JSON is a protocol error; an error status is an http error naming the endpoint and server', async () => {

@@ -3,6 +3,10 @@ import { OllamaClient } from '../../src/backends/ollama';
 import { BackendError } from '../../src/core/types';
 import { FakeOllamaServer } from '../fakes/fakeOllamaServer';
 
+async function waitUntil(condition: () => boolean, ms = 2000): Promise<void> {
+  for (const end = performance.now() + ms; !condition() && performance.now() < end;) await new Promise((r) => setTimeout(r, 20));
+}
+
 describe('Ollama backend (its own API)', () => {
   let fake: FakeOllamaServer;
   let client: OllamaClient;
@@ -59,6 +63,34 @@ describe('Ollama backend (its own API)', () => {
     assert.deepEqual(fake.loaded(), []);
     assert.equal(fake.requestsTo('/api/generate').at(-1)?.body?.keep_alive, 0);
     assert.equal(await client.version(), '0.12.6');
+  });
+
+  it('a line without a newline is cut at the answer-size cap: too-large at once, the connection closed, not read to its end', async () => {
+    // 16 MiB of one unterminated line: before the cap, all of it was kept and re-split on every chunk (7 s of CPU).
+    const piece = 'x'.repeat(64 * 1024);
+    fake.responder = () => ({ kind: 'raw', chunks: ['{"message":{"role":"assistant","content":"', ...Array<string>(256).fill(piece)] });
+    const started = performance.now();
+    await assert.rejects(ask('llama3.2', { signal: AbortSignal.timeout(20_000) }), (err: unknown) => err instanceof BackendError && err.kind === 'too-large'
+      && /^llama3\.2 on Ollama "laptop" at http:\/\/127\.0\.0\.1:\d+ sent an answer over 1 MiB, so it was cut\.$/.test(err.message));
+    assert.ok(performance.now() - started < 3000, `cut after ${Math.round(performance.now() - started)} ms`);
+    await waitUntil(() => fake.requestsTo('/api/chat')[0].cutByClient !== undefined);
+    assert.equal(fake.requestsTo('/api/chat')[0].cutByClient, true, 'the client closed the connection before the 16 MiB were sent');
+  });
+
+  it('bytes of a line that never ends do not hold the idle timer off: a trickle without a newline is cut as silent', async () => {
+    const idle = new OllamaClient({ baseUrl: fake.url, label: 'Ollama "laptop"', firstByteTimeoutMs: 5000, idleTimeoutMs: 500 });
+    try {
+      const first = JSON.stringify({ model: 'llama3.2:latest', message: { role: 'assistant', content: 'a' }, done: false });
+      // One whole line, then four bytes every 100 ms of a line that ends only after 2.5 s.
+      const trickle = '{"message":{"role":"assistant","content":"' + 'b'.repeat(60) + '"},"done":true}\n';
+      fake.responder = () => ({ kind: 'raw', chunkDelayMs: 100, chunks: [`${first}\n`, ...(trickle.match(/[\s\S]{1,4}/g) ?? [])] });
+      const started = performance.now();
+      await assert.rejects(idle.chat({ model: 'llama3.2', messages: [{ role: 'user', content: 'u' }], maxTokens: 64, signal: AbortSignal.timeout(8000) }),
+        (err: unknown) => err instanceof BackendError && err.kind === 'timeout' && /went silent for 500 ms mid-answer/.test(err.message));
+      assert.ok(performance.now() - started < 2000, `cut after ${Math.round(performance.now() - started)} ms`);
+    } finally {
+      await idle.close();
+    }
   });
 
   it('is cancellable while the model loads, and nothing is left open', async () => {
