@@ -6,10 +6,16 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AnthropicBackend } from '../../src/backends/anthropic';
 import { LlamaSwapClient } from '../../src/backends/llamaSwap';
+import { parseChain } from '../../src/core/chain';
 import { isPrivateAddress, parseServers } from '../../src/core/servers';
+import { formatCheckLine, runSetupChecks } from '../../src/core/setupCheck';
 import { snapshotSettings } from '../../src/core/settings';
 import type { ConfigReader, SettingLayers } from '../../src/core/trust';
 import { BackendError } from '../../src/core/types';
+import { AddressBoundKey, MemorySecrets, UNRECORDED } from '../../src/editor/boundKeys';
+import { EngineHost } from '../../src/editor/engineHost';
+import type { StoredKey } from '../../src/editor/secretKeys';
+import { FakeLlamaSwap } from '../fakes/fakeLlamaSwap';
 
 /** A server that records each request's headers and answers with `reply`. */
 async function recorder(reply: (req: http.IncomingMessage, res: http.ServerResponse) => void) {
@@ -29,6 +35,67 @@ async function recorder(reply: (req: http.IncomingMessage, res: http.ServerRespo
     }),
   };
 }
+
+describe('keys: llama-swap\'s key goes only to the address it was stored for', function () {
+  this.timeout(10_000);
+  const KEY = 'swap-key-bound-9c8b7a';
+  const SECRET = 'hyperguild.llamaSwapApiKey';
+  const noAnthropic = { get: () => Promise.resolve(undefined) } as unknown as StoredKey;
+  const settings = (url: string) => ({ llamaSwapUrl: url, firstByteTimeoutMs: 5000, idleTimeoutMs: 5000, servers: new Map() });
+  let mine: FakeLlamaSwap;
+  let other: FakeLlamaSwap;
+  let engine: EngineHost | undefined;
+
+  before(async () => {
+    mine = await FakeLlamaSwap.start({ apiKey: KEY });
+    other = await FakeLlamaSwap.start({});
+  });
+  afterEach(() => engine?.dispose());
+  after(async () => {
+    await mine.close();
+    await other.close();
+  });
+  const authorizations = (fake: FakeLlamaSwap) => fake.requests.map((r) => r.headers.authorization).filter(Boolean);
+
+  it('a trusted workspace that points hyperguild.llamaSwapUrl elsewhere gets no key at the next status poll', async () => {
+    const key = new AddressBoundKey(new MemorySecrets(), SECRET);
+    await key.store(mine.url, KEY);
+    engine = new EngineHost(noAnthropic, key);
+    await engine.llamaSwap(settings(mine.url)).status(AbortSignal.timeout(3000));
+    assert.equal(mine.requests.at(-1)?.headers.authorization, `Bearer ${KEY}`);
+    await engine.llamaSwap(settings(other.url)).status(AbortSignal.timeout(3000)).catch(() => undefined);
+    assert.ok(other.requests.length > 0, 'the poll went to the new address');
+    assert.deepEqual(authorizations(other), [], 'without the key');
+    assert.equal(key.storedElsewhere(other.url), new URL(mine.url).origin, 'Check Setup can say where the key was stored for');
+  });
+
+  it('another window reads the binding from secret storage; a key stored before keys were bound is sent nowhere', async () => {
+    const secrets = new MemorySecrets();
+    await new AddressBoundKey(secrets, SECRET).store(mine.url, KEY);
+    const later = new AddressBoundKey(secrets, SECRET);
+    await later.load();
+    assert.equal(later.keyFor(`${mine.url}/v1`), KEY);
+    assert.equal(later.keyFor(other.url), undefined);
+    await secrets.store(SECRET, KEY);
+    await later.load();
+    assert.equal(later.keyFor(mine.url), undefined);
+    assert.equal(later.storedElsewhere(mine.url), UNRECORDED);
+  });
+
+  it('Check Setup says the key was set for another address, and how to send it to this one', async () => {
+    const chain = parseChain(['qwen-7b']);
+    assert.ok(chain.ok);
+    const client = new LlamaSwapClient({ baseUrl: other.url });
+    try {
+      const lines = (await runSetupChecks({
+        client, serverUrl: other.url, tiers: chain.tiers, hasAnthropicKey: false, settingsProblems: [], llamaSwapKeyStoredFor: new URL(mine.url).origin,
+      })).map(formatCheckLine);
+      assert.equal(lines[0], `✗ the llama-swap key was set for ${new URL(mine.url).origin}, so it is not sent to ${other.url} — run "Hyperguild: Set llama-swap API Key" if this address is right`);
+    } finally {
+      await client.close();
+    }
+  });
+});
 
 describe('keys: a request that carries a key never follows a redirect to another origin', function () {
   this.timeout(10_000);
