@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AnthropicBackend } from '../../src/backends/anthropic';
+import { sameOriginFetch } from '../../src/backends/keyedFetch';
 import { LlamaSwapClient } from '../../src/backends/llamaSwap';
 import { parseChain } from '../../src/core/chain';
 import { isPrivateAddress, parseServers } from '../../src/core/servers';
@@ -132,6 +133,22 @@ describe('keys: a request that carries a key never follows a redirect to another
     assert.equal(redirector.seen.length, 1);
     assert.equal(redirector.seen[0]['x-api-key'], KEY);
     assert.deepEqual(target.seen, [], 'nothing reached the address the redirect named');
+  });
+
+  it('a redirect within the same origin (307) is followed with the key; one to another origin comes back as its status', async () => {
+    const same = await recorder((req, res) => (req.url === '/old' ? res.writeHead(307, { location: '/new' }).end() : res.writeHead(200).end('here')));
+    try {
+      const init = { method: 'POST', headers: { 'x-api-key': KEY }, body: '{}' };
+      const res = await sameOriginFetch()(`${same.url}/old`, init);
+      assert.equal(res.status, 200);
+      assert.equal(await res.text(), 'here');
+      assert.deepEqual(same.seen.map((h) => h['x-api-key']), [KEY, KEY]);
+      const away = await sameOriginFetch()(`${redirector.url}/v1/messages`, init);
+      assert.equal(away.status, 307);
+      assert.deepEqual(target.seen, []);
+    } finally {
+      await same.close();
+    }
   });
 
   it('llama-swap (and every server over the shared HTTP client) with a key: a redirect is not followed', async () => {
