@@ -5,7 +5,9 @@
 # - With --server URL, the workspace uses that local server.
 # - Else, when something answers at llama-swap's default address (http://127.0.0.1:8080), that.
 # - Else a demo server (test/demo/server.ts: the test fakes with scripted answers) answers as llama-swap and as
-#   the Anthropic API, so the whole story runs with nothing installed; everything then says "demo".
+#   the Anthropic API, so the whole story runs with nothing installed; everything then says "demo". In demo mode
+#   the extension uses only the demo's key (ANTHROPIC_API_KEY below; never a key in the editor's secret storage,
+#   which desktop VS Code shares with your own) and keeps the demo's runs in a history of their own.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"

@@ -13,7 +13,8 @@ import type { Tier } from './core/chain';
 import { historyFeature } from './editor/historyFeature';
 import { registerCommands, type CommandTable } from './editor/commandTable';
 import { readSettings, currentScope, type Settings } from './editor/settings';
-import { anthropicKey, llamaSwapKey, ServerKeys } from './editor/secretKeys';
+import { anthropicKey, LlamaSwapKey, ServerKeys } from './editor/secretKeys';
+import { demoIsolation } from './editor/boundKeys';
 import { clientOf, namedServerChecks, watchedServers } from './editor/localServers';
 import { EngineHost } from './editor/engineHost';
 import { reviewFeature } from './editor/reviewFeature';
@@ -58,9 +59,13 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
   push(log);
 
   let settings: Settings = readSettings(currentScope());
-  const key = anthropicKey(context.secrets);
-  const swapKey = llamaSwapKey(context.secrets);
-  const serverKeys = new ServerKeys(context.secrets);
+  // Set only by `npm start` when it runs its demo server (scripts/start.sh): everything then says "demo", and the
+  // demo has its own (empty) secrets and its own history, so no real key goes to the demo server.
+  const demo = process.env.HYPERGUILD_DEMO === '1';
+  const isolation = demoIsolation(demo, context.secrets);
+  const key = anthropicKey(isolation.secrets);
+  const swapKey = new LlamaSwapKey(isolation.secrets);
+  const serverKeys = new ServerKeys(isolation.secrets);
   const engine = push(new EngineHost(key, swapKey, serverKeys));
   const review = reviewFeature(log);
   review.disposables.forEach(push);
@@ -72,8 +77,6 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
   push({ dispose: () => board.dispose() });
   const warmChanged = push(new vscode.EventEmitter<ServerWarmState>());
   push(board.onDidChangePrimary((state) => warmChanged.fire(state)));
-  // Set only by `npm start` when it runs its demo server (scripts/start.sh): everything then says "demo".
-  const demo = process.env.HYPERGUILD_DEMO === '1';
   let today: string | undefined;
   const statusBar = push(new WarmStatusBar(board, () => ({ demo, today })));
   const watch = () => board.setServers(watchedServers(engine, settings));
@@ -91,7 +94,7 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
   const cloudRetry = push(new CloudRetry());
   const hasCloudKey = async () => Boolean(await key.get());
   const { history, commands: historyCommands, disposables } = historyFeature({
-    storage: context.globalStorageUri, log, proposals,
+    storage: isolation.historyFolder ? vscode.Uri.joinPath(context.globalStorageUri, isolation.historyFolder) : context.globalStorageUri, log, proposals,
     onToday: (line) => {
       today = line;
       statusBar.refreshContext();
@@ -149,7 +152,7 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
   push(vscode.workspace.onDidGrantWorkspaceTrust(reload));
   push(swapKey.onDidChange(reload));
   push(serverKeys.onDidChange(reload));
-  void swapKey.get().then((k) => k && reload(), (err: unknown) => log.warn(`Reading the llama-swap key failed: ${String(err)}`));
+  void swapKey.load().then(reload, (err: unknown) => log.warn(`Reading the llama-swap key failed: ${String(err)}`));
   void loadServerKeys();
   // The chain is a resource setting: a file in another folder may have another chain.
   push(vscode.window.onDidChangeActiveTextEditor(() => reload()));
@@ -167,7 +170,8 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
     'hyperguild.showLog': () => log.show(true),
     'hyperguild.setAnthropicKey': () => key.promptAndStore(),
     'hyperguild.clearAnthropicKey': () => key.clear(),
-    'hyperguild.setLlamaSwapKey': () => swapKey.promptAndStore(),
+    // Bound to the address in effect now: a workspace that later points llamaSwapUrl elsewhere gets no key.
+    'hyperguild.setLlamaSwapKey': () => swapKey.promptAndStore(readSettings(currentScope()).llamaSwapUrl),
     'hyperguild.clearLlamaSwapKey': () => swapKey.clear(),
     // From Check Setup's line or a caller, the server's name; from the palette, a pick.
     'hyperguild.setServerKey': (name?: unknown) => serverKeys.promptAndStore(readSettings(currentScope()).servers, typeof name === 'string' ? name : undefined),
@@ -180,6 +184,7 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
         log, client: engine.llamaSwap(s), serverUrl: s.llamaSwapUrl, tiers: s.tiers ?? [],
         hasAnthropicKey: Boolean(await key.get()), settingsProblems: s.problems, verifierModel: s.verifierModel,
         servers: namedServerChecks(engine, s, serverKeys),
+        ...(swapKey.storedElsewhere(s.llamaSwapUrl) && { llamaSwapKeyStoredFor: swapKey.storedElsewhere(s.llamaSwapUrl) }),
       });
     },
     'hyperguild.getStarted': () => openWalkthrough(),

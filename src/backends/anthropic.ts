@@ -6,6 +6,7 @@ import type { MessageCreateParamsStreaming, MessageParam, StopReason } from '@an
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BackendError, type ChatBackend, type ChatRequest, type ChatResult, type FinishReason } from '../core/types';
 import { formatDuration, retryAfterMs } from './httpErrors';
+import { sameOriginFetch } from './keyedFetch';
 import { DEFAULT_ANTHROPIC_URL, displayServer, noKeyError, toBackendError, type ErrorContext } from './anthropicErrors';
 
 export interface AnthropicOptions {
@@ -221,6 +222,8 @@ export class AnthropicBackend implements ChatBackend {
       // The Messages API's documented key header, which gateways behind ANTHROPIC_BASE_URL check too;
       // this SDK version would send the key as `Authorization: Bearer` instead, so that header is dropped.
       defaultHeaders: { 'x-api-key': key, authorization: null },
+      // The key must not follow a redirect to another address (fetch keeps x-api-key across origins).
+      fetch: sameOriginFetch(),
       // Our own log says what happened; the SDK's logger and tracing must not print requests anywhere.
       logLevel: 'off',
       openTelemetry: false,

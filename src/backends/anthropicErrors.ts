@@ -66,6 +66,11 @@ function httpError(err: Sdk.APIError, ctx: ErrorContext): BackendError {
   const detail = `${status} ${JSON.stringify(err.error ?? null)}${err.requestID ? ` request-id ${err.requestID}` : ''}`;
   const make = (kind: 'auth' | 'http', message: string) =>
     new BackendError(kind, redact(message, ctx.apiKey), status, redact(detail, ctx.apiKey));
+  const location = status >= 300 && status < 400 ? err.headers?.get('location') : undefined;
+  if (location) {
+    const target = URL.canParse(location, server) ? displayAddress(new URL(location, server).href) : 'another address';
+    return make('http', `${server} redirected the request for ${model} to ${target}; a request that carries the API key does not follow a redirect to another address, so nothing was sent there (use that address directly if you trust it).`);
+  }
   switch (status) {
     case 401:
       return make('auth', `Anthropic rejected the API key for ${model} (401 at ${server}); run ${SET_KEY_COMMAND}.`);

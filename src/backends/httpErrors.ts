@@ -151,6 +151,10 @@ export class ServerErrors {
 
   status(subject: string, status: number, body: string): BackendError {
     const reason = reasonFromBody(body) ?? (status === 502 ? 'the model process stopped answering (empty reply)' : describeStatus(status));
+    if (status >= 300 && status < 400) {
+      // undici's request() follows no redirect: one that carries a key must not take it to another address.
+      return this.make('http', `${subject} was redirected by ${this.server} (${status}), and Hyperguild does not follow redirects, so a key never goes with one; use the address it redirects to.`, status, body || undefined);
+    }
     if (status === 401 || status === 403) {
       return this.make('auth', `${subject} was refused by ${this.server}: the API key is missing or wrong (${status}).`, status, body);
     }

@@ -38,6 +38,12 @@ export type ChainEntry = z.infer<typeof entrySchema>;
 export type ChainParse = { ok: true; tiers: Tier[] } | { ok: false; message: string };
 
 /** The backend a bare model name implies: `claude-*` is Anthropic, anything else llama-swap. */
+/** Whether two chains are the same tiers in the same order (model, server, kind, judging, label). */
+export function sameTiers(a: readonly Tier[], b: readonly Tier[]): boolean {
+  const key = (t: Tier) => JSON.stringify([t.model, t.backend, t.server ?? null, t.kind, t.verify, t.label]);
+  return a.length === b.length && a.every((t, i) => key(t) === key(b[i]));
+}
+
 export function backendFor(model: string): BackendId {
   return model.startsWith('claude-') ? 'anthropic' : 'llama-swap';
 }

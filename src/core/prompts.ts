@@ -14,6 +14,16 @@ export interface Task {
   instruction?: string;
 }
 
+/** The task with at most `lines` lines of context either side: a run continued after the setting was lowered. */
+export function narrowContext(task: Task, lines: number): Task {
+  const keep = (text: string, from: 'end' | 'start') => {
+    if (lines <= 0 || !text) return '';
+    const all = text.split('\n');
+    return (from === 'end' ? all.slice(-lines) : all.slice(0, lines)).join('\n');
+  };
+  return { ...task, before: keep(task.before, 'end'), after: keep(task.after, 'start') };
+}
+
 /** A rejected answer passed on, so the next tier can fix it instead of starting over. */
 export interface PriorAttempt {
   model: string;

@@ -23,15 +23,38 @@ const serverSchema = z.strictObject({
   cloud: z.optional(z.boolean()),
 });
 
-/** An address on this machine or a private network: a server there is local unless it says otherwise. */
+/**
+ * An address on this machine or a private network: a server there is local unless it says otherwise. Only IP
+ * literals are judged by range; a name is judged by its suffix alone (`fcm.googleapis.com` is not `fc00::/7`).
+ */
 export function isPrivateAddress(url: URL): boolean {
-  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local') || host.endsWith('.lan') || host.endsWith('.internal') || !host.includes('.') && !host.includes(':')) return true;
-  if (host === '::1' || host.startsWith('fc') || host.startsWith('fd') || host.startsWith('fe80:')) return true;
-  const v4 = host.split('.').map(Number);
-  if (v4.length !== 4 || v4.some((n) => !Number.isInteger(n))) return false;
-  const [a, b] = v4;
+  const host = url.hostname.toLowerCase();
+  if (host.startsWith('[')) return isPrivateIPv6(host.slice(1, -1));
+  const v4 = ipv4(host);
+  if (v4) return isPrivateIPv4(v4);
+  return host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local') || host.endsWith('.lan') || host.endsWith('.internal') || !host.includes('.');
+}
+
+/** The four numbers of a dotted IPv4 literal (WHATWG URL has already normalised other IPv4 forms to it). */
+function ipv4(host: string): number[] | undefined {
+  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(host)) return undefined;
+  return host.split('.').map(Number);
+}
+
+function isPrivateIPv4([a, b]: number[]): boolean {
   return a === 127 || a === 10 || (a === 192 && b === 168) || (a === 172 && b >= 16 && b <= 31) || (a === 100 && b >= 64 && b <= 127) || (a === 169 && b === 254);
+}
+
+/** Loopback, unique local (fc00::/7), link-local (fe80::/10), and IPv4-mapped private addresses. */
+function isPrivateIPv6(host: string): boolean {
+  if (host === '::1') return true;
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(host);
+  if (mapped) {
+    const [hi, lo] = [parseInt(mapped[1], 16), parseInt(mapped[2], 16)];
+    return isPrivateIPv4([hi >> 8, hi & 255, lo >> 8, lo & 255]);
+  }
+  const first = host.startsWith('::') ? 0 : parseInt(host.split(':')[0], 16);
+  return (first & 0xfe00) === 0xfc00 || (first & 0xffc0) === 0xfe80;
 }
 
 /**

@@ -7,10 +7,11 @@ import type { PriceTable } from './accounting';
 import { restrictedValue, type ConfigReader } from './trust';
 
 /**
- * Settings a workspace of unknown origin may not set: where code is sent, who judges it, and the skill
- * prompts (a cloned repository must not rewrite "refactor", as cloud tiers are not judged).
+ * Settings a workspace of unknown origin may not set: where code is sent, who judges it, the skill prompts (a
+ * cloned repository must not rewrite "refactor", as cloud tiers are not judged), and how much code leaves the
+ * machine or what a run may cost (context lines, answer length, the cascade's input limit).
  */
-export const RESTRICTED = ['chain', 'llamaSwapUrl', 'servers', 'verifierModel', 'skills'] as const;
+export const RESTRICTED = ['chain', 'llamaSwapUrl', 'servers', 'verifierModel', 'skills', 'contextLines', 'maxOutputTokens', 'localContextTokens'] as const;
 
 export const DEFAULT_LLAMA_SWAP_URL = 'http://127.0.0.1:8080';
 
@@ -60,8 +61,8 @@ function validUrl(raw: unknown): string | undefined {
  * A number setting within [min, max]: a missing or malformed value is the default; one above the
  * maximum is the maximum, with a sentence naming the setting (a huge timeout must not overflow a timer).
  */
-function bounded(config: ConfigReader, key: string, fallback: number, min: number, max: number, problems: string[]): number {
-  const value = config.get<unknown>(key);
+function bounded<K extends string>(read: (key: K) => unknown, key: K, fallback: number, min: number, max: number, problems: string[]): number {
+  const value = read(key);
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min) return fallback;
   if (value <= max) return value;
   problems.push(`hyperguild.${key} is ${value}, above its maximum of ${max}; ${max} is used.`);
@@ -81,6 +82,7 @@ export function snapshotSettings(config: ConfigReader, windowConfig: ConfigReade
     return r.value;
   };
 
+  const read = (key: string) => config.get<unknown>(key);
   const problems: string[] = [];
   const servers = parseServers(restricted<unknown>('servers'));
   problems.push(...servers.problems);
@@ -115,14 +117,14 @@ export function snapshotSettings(config: ConfigReader, windowConfig: ConfigReade
     servers: servers.servers,
     verifierModel: (restricted<string>('verifierModel') ?? '').trim(),
     skills: skills.skills,
-    contextLines: bounded(config, 'contextLines', 40, 0, 400, problems),
-    maxOutputTokens: bounded(config, 'maxOutputTokens', 4096, 1, 64_000, problems),
-    localContextTokens: bounded(config, 'localContextTokens', 32_768, 512, 10_000_000, problems),
-    firstByteTimeoutMs: bounded(config, 'localFirstByteTimeoutSeconds', 300, 0.01, MAX_TIMEOUT_SECONDS, problems) * 1000,
-    idleTimeoutMs: bounded(config, 'idleTimeoutSeconds', 60, 0.01, MAX_TIMEOUT_SECONDS, problems) * 1000,
+    contextLines: bounded(restricted<unknown>, 'contextLines', 40, 0, 400, problems),
+    maxOutputTokens: bounded(restricted<unknown>, 'maxOutputTokens', 4096, 1, 64_000, problems),
+    localContextTokens: bounded(restricted<unknown>, 'localContextTokens', 32_768, 512, 10_000_000, problems),
+    firstByteTimeoutMs: bounded(read, 'localFirstByteTimeoutSeconds', 300, 0.01, MAX_TIMEOUT_SECONDS, problems) * 1000,
+    idleTimeoutMs: bounded(read, 'idleTimeoutSeconds', 60, 0.01, MAX_TIMEOUT_SECONDS, problems) * 1000,
     preloadOnCommandStart: config.get<boolean>('preloadOnCommandStart') ?? true,
     showDraft: config.get<boolean>('showDraft') ?? true,
-    pollSeconds: bounded(windowConfig, 'statusBarPollSeconds', 5, 0.05, MAX_POLL_SECONDS, problems),
+    pollSeconds: bounded((key) => windowConfig.get<unknown>(key), 'statusBarPollSeconds', 5, 0.05, MAX_POLL_SECONDS, problems),
     prices,
     problems,
     ...(llamaSwapUrlProblem && { llamaSwapUrlProblem }),

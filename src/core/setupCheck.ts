@@ -43,6 +43,8 @@ export interface SetupCheckInput {
   servers?: readonly NamedServerCheck[];
   /** Bound for each llama-swap request. Default 5 s. */
   timeoutMs?: number;
+  /** A llama-swap key is stored, but for another address (it is not sent to serverUrl): where. */
+  llamaSwapKeyStoredFor?: string;
 }
 
 export interface SetupCheckLine {
@@ -87,6 +89,13 @@ export async function runSetupChecks(input: SetupCheckInput): Promise<SetupCheck
 }
 
 async function llamaSwapLines(input: SetupCheckInput, localModels: string[], localVerifier: string | undefined): Promise<SetupCheckLine[]> {
+  const keyLine: SetupCheckLine[] = input.llamaSwapKeyStoredFor
+    ? [{ ok: false, text: `the llama-swap key was set for ${input.llamaSwapKeyStoredFor}, so it is not sent to ${input.serverUrl}`, fix: 'run "Hyperguild: Set llama-swap API Key" if this address is right' }]
+    : [];
+  return [...keyLine, ...(await llamaSwapServerLines(input, localModels, localVerifier))];
+}
+
+async function llamaSwapServerLines(input: SetupCheckInput, localModels: string[], localVerifier: string | undefined): Promise<SetupCheckLine[]> {
   const timeoutMs = input.timeoutMs ?? 5000;
   const [models, version, status] = await Promise.allSettled([
     input.client.models(AbortSignal.timeout(timeoutMs)),

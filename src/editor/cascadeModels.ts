@@ -69,8 +69,9 @@ export class CascadeModels implements LanguageModelChatProvider<Info>, vscode.Di
       const settings = readSettings(scope);
       if (!settings.tiers) continue;
       // isUserSelectable (VS Code's proposed chatProvider API, read by 1.104+ as given) lists it in the chat's model
-      // picker at once; without it the user must first find it under Manage Models.
-      const info: Info = { ...cascadeInfo(settings.tiers, settings), capabilities: { toolCalling: false, imageInput: false }, isUserSelectable: true };
+      // picker at once; without it the user must first find it under Manage Models. requiresAuthorization (the same)
+      // makes VS Code ask the user before another extension spends the chain's keys through it.
+      const info: Info = { ...cascadeInfo(settings.tiers, settings), capabilities: { toolCalling: false, imageInput: false }, isUserSelectable: true, requiresAuthorization: true };
       if (!found.has(info.id)) found.set(info.id, { info, settings, tiers: settings.tiers });
     }
     return [...found.values()];

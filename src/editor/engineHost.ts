@@ -24,6 +24,11 @@ export interface ServerKeySource {
   keyFor(spec: ServerSpec): string | undefined;
 }
 
+/** llama-swap's key, given only for the address it was stored for (see AddressBoundKey). */
+export interface UrlKeySource {
+  keyFor(url: string): string | undefined;
+}
+
 /** A digest, not the key, identifies a client: the key itself stays out of long-lived strings. */
 const digest = (key: string | undefined) => (key ? createHash('sha256').update(key).digest('hex').slice(0, 12) : '');
 
@@ -41,7 +46,7 @@ export class EngineHost implements vscode.Disposable {
   constructor(
     private readonly key: Pick<StoredKey, 'get'>,
     /** llama-swap's own key, when the user stored one; read synchronously as clients are built. */
-    private readonly llamaSwapKey?: Pick<StoredKey, 'current'>,
+    private readonly llamaSwapKey?: UrlKeySource,
     private readonly serverKeys?: ServerKeySource,
   ) {}
 
@@ -106,7 +111,7 @@ export class EngineHost implements vscode.Disposable {
   }
 
   private defaultId(settings: ClientSettings): string {
-    return `default|${settings.llamaSwapUrl}|${settings.firstByteTimeoutMs}|${settings.idleTimeoutMs}|${digest(this.llamaSwapKey?.current)}`;
+    return `default|${settings.llamaSwapUrl}|${settings.firstByteTimeoutMs}|${settings.idleTimeoutMs}|${digest(this.llamaSwapKey?.keyFor(settings.llamaSwapUrl))}`;
   }
 
   private serverId(spec: ServerSpec, settings: ClientSettings, apiKey: string | undefined): string {
@@ -114,7 +119,7 @@ export class EngineHost implements vscode.Disposable {
   }
 
   private makeDefault(settings: ClientSettings): LlamaSwapClient {
-    const apiKey = this.llamaSwapKey?.current;
+    const apiKey = this.llamaSwapKey?.keyFor(settings.llamaSwapUrl);
     return new LlamaSwapClient({
       baseUrl: settings.llamaSwapUrl,
       firstByteTimeoutMs: settings.firstByteTimeoutMs,

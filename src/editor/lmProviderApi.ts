@@ -15,6 +15,11 @@ export interface LanguageModelChatInformation {
   readonly capabilities: { readonly imageInput?: boolean; readonly toolCalling?: boolean | number };
   /** Proposed (chatProvider), read by VS Code as given: shown in the chat's model picker without Manage Models. */
   readonly isUserSelectable?: boolean;
+  /**
+   * Proposed (chatProvider), read by VS Code as given: another extension's first request asks the user to allow it
+   * ("access to the language models provided by Hyperguild"), revocable under Manage Trusted Extensions.
+   */
+  readonly requiresAuthorization?: true | { readonly label: string };
 }
 
 export interface LanguageModelChatRequestMessage {

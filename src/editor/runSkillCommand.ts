@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import { escalateByUser, runChain, type Continuation, type Resume, type RunEvent } from '../core/orchestrator';
-import type { Task } from '../core/prompts';
+import { narrowContext, type Task } from '../core/prompts';
 import { attemptLine, failedReport, outcomeLine, runHeader, tierTitle, toRunReport, type RunReport } from '../core/report';
 import { logRunEvent } from './runLog';
 import type { Skill } from '../core/skills';
-import { backendFor, backendKey, type Tier } from '../core/chain';
+import { backendFor, backendKey, sameTiers, type Tier } from '../core/chain';
 import type { WarmthSource } from '../core/orchestrator';
 import type { ChatBackend, ModelServer, WarmState } from '../core/types';
 import { readSettings, type Settings } from './settings';
@@ -136,6 +136,12 @@ function failWith(log: vscode.LogOutputChannel, surface: RunSurface | undefined,
   return failedReport(message);
 }
 
+/** A malformed llamaSwapUrl is not replaced by a guess when these tiers need it: the code would go to a server the user did not name. */
+function localUrlProblem(settings: Settings, tiers: readonly Tier[]): string | undefined {
+  const needsLocal = tiers.some((t) => backendKey(t) === 'llama-swap') || (settings.verifierModel !== '' && backendFor(settings.verifierModel) === 'llama-swap');
+  return needsLocal ? settings.llamaSwapUrlProblem : undefined;
+}
+
 function describeWhere(document: vscode.TextDocument, range: vscode.Range): string {
   return `${vscode.workspace.asRelativePath(document.uri)}:${range.start.line + 1}-${range.end.line + 1}`;
 }
@@ -156,9 +162,8 @@ export async function runSkillCommand(deps: RunSkillDeps, args?: RunSkillArgs, s
   }
   if (!settings.tiers) return fail(settings.problems[0]);
   const tiers: Tier[] = settings.tiers;
-  // A malformed address is not replaced by a guess: the code would go to a server the user did not name.
-  const needsLocal = tiers.some((t) => backendKey(t) === 'llama-swap') || (settings.verifierModel !== '' && backendFor(settings.verifierModel) === 'llama-swap');
-  if (settings.llamaSwapUrlProblem && needsLocal) return fail(settings.llamaSwapUrlProblem);
+  const urlProblem = localUrlProblem(settings, tiers);
+  if (urlProblem) return fail(urlProblem);
 
   let choice: Choice | undefined;
   if (args) {
@@ -291,7 +296,7 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume, con
           knownModels: async () => (await client.models?.(AbortSignal.timeout(3_000)) ?? []).flatMap((m) => [m.id, ...m.aliases]),
         }, result, () => {
           keepAnchor = true;
-          deps.cloudRetry.offer(() => execute(deps, { ...ctx, tiers: tiers.filter((t) => t.kind === 'cloud') }), () => deps.proposals.release(anchor));
+          deps.cloudRetry.offer(() => retryOnCloud(deps, ctx), () => deps.proposals.release(anchor));
         });
       }
       if (!keepAnchor) deps.proposals.release(anchor);
@@ -330,6 +335,31 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume, con
   }
 }
 
+/**
+ * A run continued later (Escalate, the cloud tiers only) uses the settings in effect then, not the ones it started
+ * with: a tier or server the user removed since is never asked. The task keeps its code, within today's context lines.
+ */
+function inEffect(ctx: RunContext, tiers: (now: Tier[]) => Tier[]): { ctx: RunContext } | { problem: string } {
+  const settings = readSettings(ctx.document.uri);
+  if (!settings.tiers) return { problem: settings.problems[0] };
+  const chosen = tiers(settings.tiers);
+  const problem = localUrlProblem(settings, chosen);
+  if (problem) return { problem };
+  return { ctx: { ...ctx, settings, tiers: chosen, task: narrowContext(ctx.task, settings.contextLines) } };
+}
+
+/** "On the cloud tiers only this time", with the chain in effect now. */
+async function retryOnCloud(deps: RunSkillDeps, ctx: RunContext): Promise<RunReport> {
+  const now = inEffect(ctx, (tiers) => tiers.filter((t) => t.kind === 'cloud'));
+  const refuse = (message: string) => {
+    deps.proposals.release(ctx.anchor);
+    return failWith(deps.log, ctx.surface, message, 'warning');
+  };
+  if ('problem' in now) return refuse(now.problem);
+  if (now.ctx.tiers.length === 0) return refuse('The chain in effect has no cloud tier now, so nothing was sent; run the skill again to use the chain as it is.');
+  return execute(deps, now.ctx);
+}
+
 /** How the proposal's Escalate continues this run; none left after the last tier is said, and the proposal stays. */
 function continuationOf(deps: RunSkillDeps, ctx: RunContext, c: Continuation | undefined, runId: string): Proposal['escalate'] {
   if (!c) return undefined;
@@ -341,12 +371,18 @@ function continuationOf(deps: RunSkillDeps, ctx: RunContext, c: Continuation | u
       tell(deps.log, surface, message, 'warning');
       return { status: 'exhausted', message, attempts: toRunReport({ status: 'exhausted', attempts: [...resume.attempts] }, ctx.anchor.original).attempts };
     }
+    // The rest of the chain must be what the user has now: a cloud tier removed since is not asked.
+    const now = inEffect(ctx, (tiers) => tiers);
+    if ('problem' in now) return failWith(deps.log, surface, now.problem, 'warning');
+    if (!sameTiers(now.ctx.tiers, ctx.tiers)) {
+      return failWith(deps.log, surface, `The chain changed since ${c.accepted.model} answered, so Escalate does not send the code up the old one; the proposal stays open (run the skill again to use the chain as it is).`, 'warning');
+    }
     // The diff closes, but the anchor keeps following the user's edits for the continued run's proposal.
     await deps.proposals.detach(ctx.anchor);
     deps.log.info(`▶ ${ctx.choice.skill.id} escalated by you · continuing at tier ${c.nextTier + 1}/${ctx.tiers.length}`);
     deps.log.info(`  ${attemptLine(userStep, ctx.tiers.length)}`);
     // The continued run shows itself where the Escalate came from (a chat follow-up, or the editor).
-    return execute(deps, { ...ctx, surface: surface ?? NOTIFICATION }, resume, runId);
+    return execute(deps, { ...now.ctx, surface: surface ?? NOTIFICATION }, resume, runId);
   };
 }
 

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ServerSpec, ServerTable } from '../core/servers';
+import { ANTHROPIC_SECRET, AddressBoundKey, originOf, parseBound, readKey, type BoundKey, type Secrets } from './boundKeys';
 
 interface KeySpec {
   /** The SecretStorage entry. */
@@ -13,27 +14,19 @@ interface KeySpec {
 
 /** A key in the editor's secret storage (the environment as fallback). Never logged, never in settings. */
 export class StoredKey {
-  private cached: string | undefined;
-
   constructor(
-    private readonly secrets: vscode.SecretStorage,
+    private readonly secrets: Secrets,
     private readonly spec: KeySpec,
   ) {}
 
-  async get(): Promise<string | undefined> {
-    this.cached = (await this.secrets.get(this.spec.secret)) || undefined;
-    return this.cached ?? (this.spec.envVar ? process.env[this.spec.envVar] || undefined : undefined);
-  }
-
-  /** The last value read with get(): for code that cannot wait (building a client). */
-  get current(): string | undefined {
-    return this.cached ?? (this.spec.envVar ? process.env[this.spec.envVar] || undefined : undefined);
+  get(): Promise<string | undefined> {
+    return readKey(this.secrets, this.spec.secret, this.spec.envVar);
   }
 
   /** Fires when this key changes in secret storage (also from another window). */
   onDidChange(listener: () => void): vscode.Disposable {
     return this.secrets.onDidChange((e) => {
-      if (e.key === this.spec.secret) void this.get().then(listener);
+      if (e.key === this.spec.secret) listener();
     });
   }
 
@@ -48,36 +41,53 @@ export class StoredKey {
     });
     if (!value?.trim()) return false;
     await this.secrets.store(this.spec.secret, value.trim());
-    this.cached = value.trim();
     void vscode.window.showInformationMessage(`Hyperguild: ${this.spec.name} saved in secret storage.`);
     return true;
   }
 
   async clear(): Promise<void> {
     await this.secrets.delete(this.spec.secret);
-    this.cached = undefined;
     const env = this.spec.envVar && process.env[this.spec.envVar] ? ` ${this.spec.envVar} from the environment is still used.` : '';
     void vscode.window.showInformationMessage(`Hyperguild: ${this.spec.name} removed from secret storage.${env}`);
   }
 }
 
 /** The Anthropic key: secret storage, else ANTHROPIC_API_KEY. Sent only to the Anthropic endpoint. */
-export const anthropicKey = (secrets: vscode.SecretStorage) =>
-  new StoredKey(secrets, { secret: 'hyperguild.anthropicApiKey', envVar: 'ANTHROPIC_API_KEY', name: 'Anthropic API Key', placeHolder: 'sk-ant-…' });
+export const anthropicKey = (secrets: Secrets) =>
+  new StoredKey(secrets, { secret: ANTHROPIC_SECRET, envVar: 'ANTHROPIC_API_KEY', name: 'Anthropic API Key', placeHolder: 'sk-ant-…' });
 
-/** llama-swap's own key (its `apiKeys` setting), sent as `Authorization: Bearer` to llama-swap only. */
-export const llamaSwapKey = (secrets: vscode.SecretStorage) =>
-  new StoredKey(secrets, { secret: 'hyperguild.llamaSwapApiKey', name: 'llama-swap API Key', placeHolder: 'the key from llama-swap\'s apiKeys' });
+/**
+ * llama-swap's own key (its `apiKeys` setting), sent as `Authorization: Bearer` only to the origin that
+ * hyperguild.llamaSwapUrl had when the user stored it, like the named servers' keys.
+ */
+export class LlamaSwapKey extends AddressBoundKey {
+  constructor(secrets: Secrets) {
+    super(secrets, 'hyperguild.llamaSwapApiKey');
+  }
 
-const SERVER_KEY_PREFIX = 'hyperguild.serverKey.';
+  /** Asks for the key and binds it to the origin of `url` (hyperguild.llamaSwapUrl in effect). */
+  async promptAndStore(url: string): Promise<boolean> {
+    const value = await vscode.window.showInputBox({
+      title: 'Hyperguild: llama-swap API Key',
+      prompt: `Sent only to ${originOf(url)}. Stored in the editor's secret storage, never in settings or logs.`,
+      placeHolder: 'the key from llama-swap\'s apiKeys',
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim() ? undefined : 'Paste the key, or press Escape to cancel.'),
+    });
+    if (!value?.trim()) return false;
+    const origin = await this.store(url, value.trim());
+    void vscode.window.showInformationMessage(`Hyperguild: the llama-swap API key is saved in secret storage and will be sent only to ${origin}.`);
+    return true;
+  }
 
-/** What is stored per named server: the key and the origin it was stored for. */
-interface BoundKey {
-  origin: string;
-  key: string;
+  async clear(): Promise<void> {
+    await this.remove();
+    void vscode.window.showInformationMessage('Hyperguild: the llama-swap API key is removed from secret storage.');
+  }
 }
 
-const originOf = (url: string): string => new URL(url).origin;
+const SERVER_KEY_PREFIX = 'hyperguild.serverKey.';
 
 /**
  * One key per named server (hyperguild.servers), in secret storage, bound to the origin the server had when the
@@ -87,7 +97,7 @@ const originOf = (url: string): string => new URL(url).origin;
 export class ServerKeys {
   private readonly cache = new Map<string, BoundKey>();
 
-  constructor(private readonly secrets: vscode.SecretStorage) {}
+  constructor(private readonly secrets: Secrets) {}
 
   /** Reads the keys of these servers into the cache (keyFor is synchronous: clients are built without waiting). */
   async load(names: Iterable<string>): Promise<void> {
@@ -157,16 +167,6 @@ export class ServerKeys {
     await this.secrets.delete(SERVER_KEY_PREFIX + spec.name);
     this.cache.delete(spec.name);
     void vscode.window.showInformationMessage(`Hyperguild: the key for server "${spec.name}" is removed from secret storage.`);
-  }
-}
-
-function parseBound(raw: string | undefined): BoundKey | undefined {
-  if (!raw) return undefined;
-  try {
-    const value = JSON.parse(raw) as Partial<BoundKey>;
-    return typeof value.origin === 'string' && typeof value.key === 'string' && value.key ? { origin: value.origin, key: value.key } : undefined;
-  } catch {
-    return undefined;
   }
 }
 

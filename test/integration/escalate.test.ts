@@ -78,6 +78,39 @@ describe('escalate: the user sends a proposal up the chain', function () {
     }
   });
 
+  it('after the user removed the next tier from the chain: Escalate says so and sends nothing to the old chain', async () => {
+    await accepted();
+    const fake = suite.fake();
+    const from = fake.requests.length;
+    await settings.set('chain', ['qwen-7b']);
+    try {
+      const report = await escalate({ feedback: 'try the bigger one' });
+      assert.equal(report.status, 'failed');
+      assert.equal(report.message, 'The chain changed since qwen-7b answered, so Escalate does not send the code up the old one; the proposal stays open (run the skill again to use the chain as it is).');
+      assert.deepEqual(fake.requests.slice(from).filter((r) => r.path === '/v1/chat/completions').map((r) => r.model), [], 'no tier of the old chain was asked');
+      assert.equal(proposalTabs().length, 1, 'the proposal stays');
+    } finally {
+      await settings.set('chain', ['qwen-7b', 'qwen-32b']);
+    }
+  });
+
+  it('after the user lowered hyperguild.contextLines: the continued run sends no more context than the setting allows now', async () => {
+    const editor = await openWith(`// one\n// two\n// three\n${SOURCE}`, 'javascript');
+    select(editor, 3, 7);
+    assert.deepEqual((await runSkill()).accepted, { model: 'qwen-7b', tierIndex: 0 });
+    await waitFor(() => proposalTabs().length === 1, 'the first proposal');
+    const fake = suite.fake();
+    const from = fake.requests.length;
+    await settings.set('contextLines', 1);
+    try {
+      assert.equal((await escalate({ feedback: 'more explicit' })).status, 'accepted');
+      const next = fake.requests.slice(from).find((r) => r.path === '/v1/chat/completions' && !isJudge(r))!;
+      assert.match(lastUserMessage(next), /<<<BEGIN CONTEXT ABOVE>>>\n\/\/ three\n<<<END CONTEXT ABOVE>>>/);
+    } finally {
+      await settings.set('contextLines', undefined);
+    }
+  });
+
   it('after the user edited the file: edits elsewhere are followed; an edit inside the selection makes Apply refuse', async () => {
     const editor = await accepted();
     await editor.edit((b) => b.insert(new vscode.Position(0, 0), '// header\n'));

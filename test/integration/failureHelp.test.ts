@@ -71,6 +71,21 @@ describe('failure help: the next step is offered', function () {
     assert.equal(again.status, 'failed', 'the offer is used once');
   });
 
+  it('the cloud tiers only, after the user removed the cloud tier: nothing is sent, and the sentence says why', async () => {
+    process.env.ANTHROPIC_API_KEY = KEY;
+    overloaded = 3;
+    await settings.set('llamaSwapUrl', `http://127.0.0.1:${await closedPort()}`);
+    await settings.set('chain', ['qwen2.5-coder-7b', CLOUD]);
+    const { lines } = await failedRun();
+    assert.ok(lines.includes('[info]   offered: Run on the Cloud Tiers Only This Time · Check Setup'), lines.join('\n'));
+    await settings.set('chain', ['qwen2.5-coder-7b']);
+    const before = cloud.messageRequests.length;
+    const retry = await vscode.commands.executeCommand<RunReport>('hyperguild.retryOnCloudTiers');
+    assert.equal(retry.status, 'failed');
+    assert.equal(retry.message, 'The chain in effect has no cloud tier now, so nothing was sent; run the skill again to use the chain as it is.');
+    assert.equal(cloud.messageRequests.length, before, 'the removed cloud tier was not asked');
+  });
+
   it('no key when the cloud tier is reached: Set API Key is offered', async () => {
     delete process.env.ANTHROPIC_API_KEY;
     await settings.set('llamaSwapUrl', `http://127.0.0.1:${await closedPort()}`);

@@ -11,6 +11,7 @@ import * as http from 'http';
 import type { AddressInfo } from 'net';
 import * as vscode from 'vscode';
 import type { RunReport } from '../../src/core/report';
+import type { CascadeModels } from '../../src/editor/cascadeModels';
 import { FakeAnthropic } from '../fakes/fakeAnthropic';
 import { FakeLlamaSwap } from '../fakes/fakeLlamaSwap';
 import {
@@ -146,6 +147,20 @@ describe('security', function () {
       await vscode.workspace.fs.writeFile(file, Buffer.from(original));
       await waitFor(() => vscode.workspace.getConfiguration().get('hyperguild.anthropicBaseUrl') === undefined, 'the settings restored');
     }
+  });
+
+  it('the cascade language model makes VS Code ask the user before another extension spends the keys through it', async () => {
+    const api = (await vscode.extensions.getExtension('hyperguild.hyperguild')!.activate()) as { testing?: { cascadeModels?: CascadeModels } };
+    const provider = api.testing?.cascadeModels;
+    if (typeof (vscode.lm as { registerLanguageModelChatProvider?: unknown }).registerLanguageModelChatProvider !== 'function') {
+      // VS Code 1.100–1.103: no provider API, so no cascade model another extension could call.
+      assert.equal(provider, undefined);
+      assert.deepEqual(await vscode.lm.selectChatModels({ vendor: 'hyperguild' }), []);
+      return;
+    }
+    const models = provider?.provideLanguageModelChatInformation() ?? [];
+    assert.ok(models.length > 0, 'the chain in effect is a model');
+    for (const model of models) assert.equal(model.requiresAuthorization, true, `${model.name} asks for consent`);
   });
 
   it('no key anywhere: the cloud tier fails with one sentence saying how to set one, and nothing is sent', async () => {

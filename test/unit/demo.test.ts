@@ -11,6 +11,7 @@ import { runChain, type RunEvent } from '../../src/core/orchestrator';
 import { BUILT_IN_SKILLS } from '../../src/core/skills';
 import { WarmTracker } from '../../src/core/warmTracker';
 import { DEMO_KEY, startDemo, type Demo } from '../demo/server';
+import { ANTHROPIC_SECRET, demoIsolation, MemorySecrets, readKey } from '../../src/editor/boundKeys';
 
 const MATH = readFileSync(resolve(__dirname, '../../../sample-workspace/src/math.ts'), 'utf8');
 const refactor = BUILT_IN_SKILLS.find((s) => s.id === 'refactor')!;
@@ -26,7 +27,16 @@ describe('the demo of npm start', function () {
   let client: LlamaSwapClient;
   let tracker: WarmTracker;
 
+  /** The user's own secret storage, holding a real key (desktop VS Code shares it with the demo's window). */
+  const userSecrets = new MemorySecrets();
+  /** What start.sh puts in the extension host's environment for the demo. */
+  const env = { HYPERGUILD_DEMO: '1', ANTHROPIC_API_KEY: DEMO_KEY };
+  /** The key as the extension reads it in demo mode: its secret storage (demoIsolation's), else the environment. */
+  const demoSecrets = demoIsolation(env.HYPERGUILD_DEMO === '1', userSecrets).secrets;
+  const cloudKey = () => readKey(demoSecrets, ANTHROPIC_SECRET, 'ANTHROPIC_API_KEY', env);
+
   before(async () => {
+    await userSecrets.store(ANTHROPIC_SECRET, 'sk-ant-the-users-real-key');
     demo = await startDemo({ speed: 10 });
     client = new LlamaSwapClient({ baseUrl: demo.local.url });
     tracker = new WarmTracker({ fetchRunning: (s) => client.running(s), intervalMs: 60_000 });
@@ -41,7 +51,7 @@ describe('the demo of npm start', function () {
     return runChain({
       tiers: tiersOf('qwen2.5-coder-7b', 'qwen2.5-coder-32b', 'claude-sonnet-5-5'), skill: refactor, maxTokens: 512, warmth: (m) => tracker.readWarmth(m), onEvent: (e) => events.push(e),
       task: { filePath: 'src/math.ts', languageId: 'typescript', selection: selection(name), before: '', after: '' },
-      backends: { 'llama-swap': client, anthropic: new AnthropicBackend({ getApiKey: () => Promise.resolve(DEMO_KEY), baseUrl: demo.cloud.url }) },
+      backends: { 'llama-swap': client, anthropic: new AnthropicBackend({ getApiKey: cloudKey, baseUrl: demo.cloud.url }) },
     });
   };
 
@@ -55,9 +65,17 @@ describe('the demo of npm start', function () {
     assert.match(result.proposal ?? '', /if \(values\.length === 0\) return 0;/);
   });
 
-  it('clamp: both local answers escalated, the cloud tier answers', async () => {
+  it('clamp: both local answers escalated, the cloud tier answers with the demo\'s key, never the user\'s stored one', async () => {
     const result = await run('clamp');
-    assert.deepEqual(result.accepted, { model: 'claude-sonnet-5-5', tierIndex: 2 });
+    assert.deepEqual(result.accepted, { model: 'claude-sonnet-5-5', tierIndex: 2 }, result.message);
+    assert.deepEqual(demo.cloud.messageRequests.map((r) => r.headers['x-api-key']), [DEMO_KEY]);
     assert.match(result.proposal ?? '', /Reviewed by the cloud tier of the Hyperguild demo/);
+  });
+
+  it('demo runs go to their own history, apart from the user\'s; outside the demo nothing changes', () => {
+    assert.equal(demoIsolation(true, userSecrets).historyFolder, 'demo');
+    const real = demoIsolation(false, userSecrets);
+    assert.equal(real.historyFolder, undefined);
+    assert.equal(real.secrets, userSecrets);
   });
 });

@@ -11,7 +11,7 @@ const noAnthropic = { get: () => Promise.resolve(undefined) } as unknown as Stor
 describe('engine host: llama-swap key', () => {
   let fake: FakeLlamaSwap;
   let engine: EngineHost | undefined;
-  const swapKey: { current: string | undefined } = { current: undefined };
+  const swapKey = { current: undefined as string | undefined, keyFor(): string | undefined { return this.current; } };
 
   before(async () => {
     fake = await FakeLlamaSwap.start({ models: [{ id: 'qwen-7b' }], loaded: 'qwen-7b', apiKey: 'swap-key-123' });

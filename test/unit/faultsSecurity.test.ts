@@ -20,7 +20,11 @@ import { FakeAnthropic } from '../fakes/fakeAnthropic';
 const ROOT = resolve(__dirname, '../../..');
 const refactor = BUILT_IN_SKILLS.find((s) => s.id === 'refactor')!;
 
-interface ConfigProperty { scope?: string; type?: string | string[]; format?: string }
+interface ConfigProperty {
+  scope?: string; type?: string | string[]; format?: string;
+  properties?: Record<string, ConfigProperty>; additionalProperties?: ConfigProperty | boolean; items?: ConfigProperty | ConfigProperty[];
+  anyOf?: ConfigProperty[]; oneOf?: ConfigProperty[];
+}
 interface Manifest {
   capabilities: { untrustedWorkspaces: { supported: string | boolean; restrictedConfigurations?: string[] } };
   contributes: { configuration: { properties: Record<string, ConfigProperty> } };
@@ -28,17 +32,56 @@ interface Manifest {
 
 const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Manifest;
 
+const looksLikeWhereOrSecret = (name: string) => /url|uri|address|endpoint|host|proxy|base|anthropic|claude|secret|header|auth/i.test(name) || /(key|token)$/i.test(name);
+
+/** Whether a schema, or any property nested in it (objects, maps, arrays, alternatives), names an address or a key. */
+function namesAddress(schema: ConfigProperty | boolean | undefined, name = ''): boolean {
+  if (!schema || typeof schema !== 'object') return false;
+  if ((name && looksLikeWhereOrSecret(name)) || schema.format === 'uri') return true;
+  const nested = [
+    ...Object.entries(schema.properties ?? {}).map(([key, s]) => namesAddress(s, key)),
+    namesAddress(schema.additionalProperties),
+    ...[schema.items ?? []].flat().map((s) => namesAddress(s)),
+    ...[...(schema.anyOf ?? []), ...(schema.oneOf ?? [])].map((s) => namesAddress(s)),
+  ];
+  return nested.some(Boolean);
+}
+
+/** Settings a repository's .vscode/settings.json can set: everything but application and machine scope. */
+const workspaceSettable = (p: ConfigProperty) => p.scope !== 'application' && p.scope !== 'machine';
+
+function addressSettings(m: Manifest): string[] {
+  return Object.entries(m.contributes.configuration.properties)
+    .filter(([name, p]) => workspaceSettable(p) && namesAddress(p, name.replace(/^hyperguild\./, '')))
+    .map(([name]) => name);
+}
+
+function unrestrictedAddressSettings(m: Manifest): string[] {
+  const restricted = new Set(m.capabilities.untrustedWorkspaces.restrictedConfigurations ?? []);
+  return addressSettings(m).filter((name) => !restricted.has(name));
+}
+
 describe('security: where the Anthropic key may go', () => {
-  it('no setting can name an address or a key in a scope a workspace can set (only llama-swap\'s, which is restricted)', () => {
-    const properties = manifest.contributes.configuration.properties;
-    // Scopes a repository's .vscode/settings.json can set: everything but application and machine.
-    const workspaceSettable = (p: ConfigProperty) => p.scope !== 'application' && p.scope !== 'machine';
-    const looksLikeWhereOrSecret = (name: string) => /url|uri|address|endpoint|host|proxy|base|anthropic|claude|secret|header|auth/i.test(name) || /(key|token)$/i.test(name);
-    const risky = Object.entries(properties)
-      .filter(([name, p]) => (looksLikeWhereOrSecret(name.replace(/^hyperguild\./, '')) || p.format === 'uri') && workspaceSettable(p))
-      .map(([name]) => name);
-    assert.deepEqual(risky, ['hyperguild.llamaSwapUrl'], 'a new address or key setting must be application/machine scope');
-    assert.ok(!Object.keys(properties).some((name) => /anthropic/i.test(name)), 'there is no Anthropic setting at all');
+  it('every setting that names an address or a key, at any depth (servers[*].url too), is restricted or out of a workspace\'s reach', () => {
+    assert.deepEqual(unrestrictedAddressSettings(manifest), [], 'a new address or key setting must be restricted, or application/machine scope');
+    assert.deepEqual(addressSettings(manifest), ['hyperguild.llamaSwapUrl', 'hyperguild.servers'], 'the address settings there are');
+    assert.ok(!Object.keys(manifest.contributes.configuration.properties).some((name) => /anthropic/i.test(name)), 'there is no Anthropic setting at all');
+  });
+
+  it('the check above fails on the defect it names: a nested url in a setting that is not restricted', () => {
+    const copy = JSON.parse(JSON.stringify(manifest)) as Manifest;
+    const caps = copy.capabilities.untrustedWorkspaces;
+    caps.restrictedConfigurations = (caps.restrictedConfigurations ?? []).filter((k) => k !== 'hyperguild.servers');
+    assert.deepEqual(unrestrictedAddressSettings(copy), ['hyperguild.servers']);
+    copy.contributes.configuration.properties['hyperguild.mirrors'] = { scope: 'resource', type: 'array', items: { type: 'object', properties: { endpoint: { type: 'string' } } } };
+    assert.deepEqual(unrestrictedAddressSettings(copy), ['hyperguild.servers', 'hyperguild.mirrors']);
+  });
+
+  it('what changes how much code leaves the machine or what a run costs is restricted too', () => {
+    for (const key of ['contextLines', 'maxOutputTokens', 'localContextTokens']) {
+      assert.ok((RESTRICTED as readonly string[]).includes(key), key);
+      assert.ok(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations?.includes(`hyperguild.${key}`), key);
+    }
   });
 
   it('the settings VS Code marks restricted are exactly the ones the code ignores when untrusted (skills among them)', () => {
