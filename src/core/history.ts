@@ -108,7 +108,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const OUTCOMES = new Set<Outcome>(['applied', 'discarded', 'escalated', 'pending', 'none']);
 
 /** One line, or undefined when it is torn, foreign or of a shape this version does not know. */
-function parseLine(text: string): HistoryLine | undefined {
+export function parseLine(text: string): HistoryLine | undefined {
   let value: unknown;
   try {
     value = JSON.parse(text);
