@@ -108,6 +108,22 @@ describe('the history file', function () {
     assert.deepEqual(readdirSync(dir), ['history.jsonl'], 'no lock, temporary or leftover file');
   });
 
+  it('a window killed in the middle of a compaction loses nothing; the next window takes its lock over and compacts', async () => {
+    const file = join(dir, 'history.jsonl');
+    const child = fork(join(__dirname, '../support/historyCrash.js'), [file, '7', '4'], { stdio: 'inherit' });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    const stopped = await Promise.race([new Promise((resolve) => child.once('message', resolve)), exited.then(() => 'exited')]);
+    assert.equal(stopped, 'about to replace the file', 'the 7th run started a compaction');
+    child.kill('SIGKILL');
+    await exited;
+    assert.deepEqual((await new HistoryFile(file, () => 100).read()).runs.map((r) => r.id), ['r6', 'r5', 'r4', 'r3', 'r2', 'r1', 'r0'], 'all 7 runs');
+    const h = new HistoryFile(file, () => 4);
+    await h.appendRun(record('r7'));
+    await h.appendRun(record('r8'));
+    assert.deepEqual((await h.read()).runs.map((r) => r.id), ['r8', 'r7', 'r6', 'r5']);
+    assert.deepEqual(readdirSync(dir), ['history.jsonl'], 'the dead window\'s lock and temporary file are gone');
+  });
+
   it('an append that opened the file before a compaction and writes after it finished is not lost', async () => {
     const file = join(dir, 'history.jsonl');
     const h = new HistoryFile(file, () => 100);
