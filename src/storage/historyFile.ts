@@ -36,6 +36,9 @@ export class HistoryFile {
   private tail = emptyTail();
   private refreshing: Promise<void> = Promise.resolve();
   private leftoverChecked = false;
+  /** After failed compactions, appends to let pass before the next try (a disk that stays full is not re-read each run). */
+  private failedCompactions = 0;
+  private compactIn = 0;
   /** Bytes read from the file so far (the tooltip's figures must not re-read it); for the debug log and tests. */
   bytesRead = 0;
 
@@ -50,7 +53,12 @@ export class HistoryFile {
     await this.refresh();
     const maxBytes = this.options.maxBytes ?? DEFAULT_MAX_BYTES;
     const over = this.tail.ids.size > Math.ceil(this.maxRuns() * 1.5) || this.tail.size > maxBytes * 1.5;
-    if (over || (await this.leftoverToMerge())) await this.compact();
+    if (!over && !(await this.leftoverToMerge())) return;
+    if (this.compactIn > 0) {
+      this.compactIn--;
+      return;
+    }
+    await this.compact();
   }
 
   appendOutcome(id: string, outcome: Outcome): Promise<void> {
@@ -81,8 +89,12 @@ export class HistoryFile {
   /** Keeps the newest runs within the bounds; false when another window is compacting. Never throws. */
   async compact(): Promise<boolean> {
     try {
-      return await compactHistory(this.file, { maxRuns: this.maxRuns(), maxBytes: this.options.maxBytes ?? DEFAULT_MAX_BYTES });
+      const done = await compactHistory(this.file, { maxRuns: this.maxRuns(), maxBytes: this.options.maxBytes ?? DEFAULT_MAX_BYTES });
+      this.failedCompactions = 0;
+      return done;
     } catch (err) {
+      this.failedCompactions++;
+      this.compactIn = Math.min(2 ** (this.failedCompactions - 1) - 1, 1024);
       this.options.onError?.(err);
       return false;
     }
