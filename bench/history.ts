@@ -1,12 +1,13 @@
-// Benchmarks 9 and 10: appending a run to the history (against a bare append of the same line, same run), and
-// building the escalation report over 10,000 runs (read + aggregate + page), the part before VS Code paints it.
+// Benchmarks 9 and 10: appending a run to the history (against a bare append of the same line, same run), the
+// status bar's Today line after a run is recorded in a history of 15,000 runs (incremental, against re-reading the
+// file as before), and building the escalation report over 10,000 runs (read + aggregate + page).
 import { promises as fs } from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { line, toRecord, type RunRecord } from '../src/core/history';
-import { buildReport } from '../src/core/historyReport';
+import { buildReport, todayLine } from '../src/core/historyReport';
 import type { Attempt } from '../src/core/orchestrator';
 import { reportHtml } from '../src/editor/reportHtml';
 import { HistoryFile } from '../src/storage/historyFile';
@@ -19,6 +20,10 @@ export interface HistoryBenchResult {
   runs: number;
   report: Summary;
   readOnly: Summary;
+  tooltipRuns: number;
+  tooltipBytes: number;
+  tooltip: Summary;
+  tooltipFullRead: Summary;
 }
 
 const MODELS = ['qwen2.5-coder-7b', 'qwen2.5-coder-32b', 'claude-sonnet-5-5'];
@@ -36,7 +41,27 @@ function sampleRun(i: number, start: number): RunRecord {
   });
 }
 
-export async function historyBench(options: { appends: number; runs: number; reports: number }): Promise<HistoryBenchResult> {
+/** Recording a run, then today's line: incremental (reads the new line) against the whole file re-read and parsed. */
+async function tooltipBench(dir: string, now: number, runs: number, samples: number) {
+  const file = path.join(dir, 'tooltip.jsonl');
+  await fs.writeFile(file, Array.from({ length: runs }, (_, i) => line({ v: 1, type: 'run', run: sampleRun(i, now) })).join(''));
+  const history = new HistoryFile(file, () => 1_000_000);
+  await history.todayLine(new Date(now));
+  const incremental: number[] = [];
+  const fullRead: number[] = [];
+  for (let i = 0; i < samples * 5; i++) {
+    await history.appendRun(sampleRun(runs + i, now));
+    let t = performance.now();
+    await history.todayLine(new Date(now));
+    incremental.push(performance.now() - t);
+    t = performance.now();
+    todayLine((await history.read()).runs, new Date(now));
+    fullRead.push(performance.now() - t);
+  }
+  return { tooltipRuns: runs, tooltipBytes: (await fs.stat(file)).size, tooltip: summarize(incremental), tooltipFullRead: summarize(fullRead) };
+}
+
+export async function historyBench(options: { appends: number; runs: number; reports: number; tooltipRuns: number }): Promise<HistoryBenchResult> {
   const dir = mkdtempSync(path.join(tmpdir(), 'hyperguild-bench-history-'));
   try {
     const now = Date.now();
@@ -70,7 +95,8 @@ export async function historyBench(options: { appends: number; runs: number; rep
       reportTimes.push(performance.now() - t);
       if (!html.includes('<svg')) throw new Error('the report drew no chart');
     }
-    return { appends: options.appends, append: summarize(appendTimes), bareAppend: summarize(bareTimes), runs: options.runs, report: summarize(reportTimes), readOnly: summarize(readTimes) };
+    const tooltip = await tooltipBench(dir, now, options.tooltipRuns, options.reports);
+    return { appends: options.appends, append: summarize(appendTimes), bareAppend: summarize(bareTimes), runs: options.runs, report: summarize(reportTimes), readOnly: summarize(readTimes), ...tooltip };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -54,6 +54,14 @@ export function costUsd(
   return (inputTokens * price.input + outputTokens * price.output) / 1_000_000;
 }
 
+/** A cloud attempt that used tokens at a price nobody knows (hyperguild.prices has none): its cost is unknown, not $0. */
+export function isUnpriced(a: { tier: 'local' | 'cloud'; costUsd?: number; inputTokens?: number; outputTokens?: number }): boolean {
+  return a.tier === 'cloud' && a.costUsd === undefined && (a.inputTokens !== undefined || a.outputTokens !== undefined);
+}
+
+/** What the log and the chat say for such an attempt. */
+export const UNPRICED = 'unpriced';
+
 /** "$0.0042": enough digits to tell small costs apart. */
 export function formatUsd(value: number): string {
   if (value === 0) return '$0';

@@ -1,5 +1,6 @@
 // The run history's records: what a finished run leaves behind (no code or instruction text unless the user opts
 // in), one JSON line each, and how the lines are read back. Pure: the file itself is src/storage/historyFile.ts.
+import { isUnpriced } from './accounting';
 import type { Attempt, RunResult } from './orchestrator';
 import type { RunReport } from './report';
 
@@ -28,7 +29,10 @@ export interface RunRecord {
   attempts: HistoryAttempt[];
   accepted?: { model: string; tierIndex: number };
   outcome: Outcome;
-  costUsd: number;
+  /** What the priced attempts cost; absent when an attempt had no known price and none had one (never a made-up $0). */
+  costUsd?: number;
+  /** Cloud attempts without a known price (hyperguild.prices), whose cost is not in costUsd. */
+  unpriced?: number;
   cloudCostAvoidedUsd?: number;
   /** The run this one continues (the user's Escalate). */
   continues?: string;
@@ -76,6 +80,8 @@ export function toRecord(input: RecordInput): RunRecord {
   const avoided = 'cloudCostAvoided' in r ? r.cloudCostAvoided?.usd : undefined;
   const attempts: readonly Attempt[] = r.attempts;
   const costUsd = attempts.reduce<number>((sum, a) => sum + (a.costUsd ?? 0), 0);
+  const unpriced = attempts.filter(isUnpriced).length;
+  const priced = attempts.some((a) => a.tier === 'cloud' && a.costUsd !== undefined);
   return {
     id: input.id,
     startedAt: input.startedAt.toISOString(),
@@ -88,7 +94,8 @@ export function toRecord(input: RecordInput): RunRecord {
     attempts: attempts.map(historyAttempt),
     ...(accepted && { accepted: { ...accepted } }),
     outcome: r.status === 'accepted' && !input.answerOnly ? 'pending' : 'none',
-    costUsd,
+    ...((!unpriced || priced) && { costUsd }),
+    ...(unpriced && { unpriced }),
     ...(avoided !== undefined && { cloudCostAvoidedUsd: avoided }),
     ...(input.continues && { continues: input.continues }),
     ...(input.code && { code: { ...input.code, ...(proposal !== undefined && { proposal }) } }),
@@ -101,7 +108,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const OUTCOMES = new Set<Outcome>(['applied', 'discarded', 'escalated', 'pending', 'none']);
 
 /** One line, or undefined when it is torn, foreign or of a shape this version does not know. */
-function parseLine(text: string): HistoryLine | undefined {
+export function parseLine(text: string): HistoryLine | undefined {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -115,25 +122,46 @@ function parseLine(text: string): HistoryLine | undefined {
   if (value.type !== 'run' || !isRecord(value.run)) return undefined;
   const run = value.run;
   const ok = typeof run.id === 'string' && typeof run.startedAt === 'string' && typeof run.skill === 'string' && typeof run.status === 'string'
-    && Array.isArray(run.attempts) && typeof run.costUsd === 'number' && OUTCOMES.has(run.outcome as Outcome);
+    && Array.isArray(run.attempts) && (run.costUsd === undefined || typeof run.costUsd === 'number') && OUTCOMES.has(run.outcome as Outcome);
   return ok ? (value as HistoryLine) : undefined;
+}
+
+/**
+ * Reads history lines one at a time (a file read as a stream): each run with its latest outcome, oldest first, and
+ * the lines that could not be read. With `keep`, only the newest `keep` runs are held, so memory stays bounded
+ * whatever the file's size (an outcome for a run already let go changes nothing that is returned).
+ */
+export class HistoryParser {
+  private readonly runs = new Map<string, RunRecord>();
+  skipped = 0;
+
+  constructor(private readonly keep = Infinity) {}
+
+  push(raw: string): void {
+    if (!raw.trim()) return;
+    const parsed = parseLine(raw);
+    if (!parsed) {
+      this.skipped++;
+    } else if (parsed.type === 'run') {
+      // A line written twice (an append that raced a compaction, see historyFile.ts) counts once, as first read.
+      if (this.runs.has(parsed.run.id)) return;
+      this.runs.set(parsed.run.id, { ...parsed.run });
+      if (this.runs.size > this.keep) this.runs.delete(this.runs.keys().next().value as string);
+    } else {
+      const run = this.runs.get(parsed.id);
+      if (run) run.outcome = parsed.outcome;
+    }
+  }
+
+  /** Oldest first. */
+  result(): { runs: RunRecord[]; skipped: number } {
+    return { runs: [...this.runs.values()], skipped: this.skipped };
+  }
 }
 
 /** The runs in the text, oldest first, each with its latest outcome; lines that cannot be read are counted. */
 export function parseHistory(text: string): { runs: RunRecord[]; skipped: number } {
-  const runs = new Map<string, RunRecord>();
-  let skipped = 0;
-  for (const raw of text.split('\n')) {
-    if (!raw.trim()) continue;
-    const parsed = parseLine(raw);
-    if (!parsed) {
-      skipped++;
-    } else if (parsed.type === 'run') {
-      runs.set(parsed.run.id, { ...parsed.run });
-    } else {
-      const run = runs.get(parsed.id);
-      if (run) run.outcome = parsed.outcome;
-    }
-  }
-  return { runs: [...runs.values()], skipped };
+  const parser = new HistoryParser();
+  for (const raw of text.split('\n')) parser.push(raw);
+  return parser.result();
 }

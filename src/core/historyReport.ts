@@ -1,5 +1,6 @@
 // The escalation report's numbers and advice, from the run history. Pure, so every figure and every line of
 // advice is unit-tested over a fixed history.
+import { isUnpriced } from './accounting';
 import type { HistoryAttempt, RunRecord } from './history';
 
 export interface ReportFilter {
@@ -34,8 +35,10 @@ export interface ReportData {
   models: ModelStats[];
   /** Why answers were escalated, most frequent first. */
   reasons: { reason: string; count: number }[];
-  /** Per day: what the cloud cost, and the estimated cloud cost the local answers avoided. */
-  spend: { day: string; costUsd: number; avoidedUsd: number }[];
+  /** Per day: what the priced cloud attempts cost, the runs with unpriced ones, and the estimated cost avoided. */
+  spend: { day: string; costUsd: number; avoidedUsd: number; unpricedRuns: number }[];
+  /** Runs that used a cloud model without a known price, and those models. */
+  unpriced: { runs: number; models: string[] };
   advice: string[];
   workspaces: string[];
 }
@@ -81,17 +84,20 @@ export function filterRuns(runs: readonly RunRecord[], filter: ReportFilter): Ru
 
 export function buildReport(all: readonly RunRecord[], filter: ReportFilter): ReportData {
   const runs = filterRuns(all, filter);
-  const byDay = new Map<string, { local: number; cloud: number; none: number; costUsd: number; avoidedUsd: number }>();
+  const byDay = new Map<string, { local: number; cloud: number; none: number; costUsd: number; avoidedUsd: number; unpricedRuns: number }>();
+  const unpricedModels = new Set<string>();
   const models = new Map<string, ModelStats & { durations: number[]; loads: number[] }>();
   const reasons = new Map<string, number>();
 
   for (const run of [...runs].sort((a, b) => a.startedAt.localeCompare(b.startedAt))) {
-    const d = byDay.get(day(run.startedAt)) ?? { local: 0, cloud: 0, none: 0, costUsd: 0, avoidedUsd: 0 };
+    const d = byDay.get(day(run.startedAt)) ?? { local: 0, cloud: 0, none: 0, costUsd: 0, avoidedUsd: 0, unpricedRuns: 0 };
     byDay.set(day(run.startedAt), d);
     const acceptedAttempt = run.accepted ? run.attempts.find((a) => a.tierIndex === run.accepted!.tierIndex && a.verdict === 'accept' && a.model === run.accepted!.model) : undefined;
     if (run.status === 'accepted' && acceptedAttempt) d[acceptedAttempt.tier]++;
     else if (run.status !== 'cancelled') d.none++;
-    d.costUsd += run.costUsd;
+    d.costUsd += run.costUsd ?? 0;
+    if (run.unpriced) d.unpricedRuns++;
+    for (const a of run.attempts) if (isUnpriced(a)) unpricedModels.add(a.model);
     d.avoidedUsd += run.cloudCostAvoidedUsd ?? 0;
 
     // A continued run repeats the attempts of the run it continues: count only its own.
@@ -125,8 +131,9 @@ export function buildReport(all: readonly RunRecord[], filter: ReportFilter): Re
     resolution: days.map((d) => ({ day: d, local: byDay.get(d)!.local, cloud: byDay.get(d)!.cloud, none: byDay.get(d)!.none })),
     models: modelStats,
     reasons: [...reasons.entries()].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
-    spend: days.map((d) => ({ day: d, costUsd: byDay.get(d)!.costUsd, avoidedUsd: byDay.get(d)!.avoidedUsd })),
-    advice: advise(modelStats),
+    spend: days.map((d) => ({ day: d, costUsd: byDay.get(d)!.costUsd, avoidedUsd: byDay.get(d)!.avoidedUsd, unpricedRuns: byDay.get(d)!.unpricedRuns })),
+    unpriced: { runs: days.reduce((n, d) => n + byDay.get(d)!.unpricedRuns, 0), models: [...unpricedModels].sort() },
+    advice: [...advise(modelStats), ...adviseUnpriced(days.reduce((n, d) => n + byDay.get(d)!.unpricedRuns, 0), [...unpricedModels].sort())],
     workspaces: [...new Set(all.map((r) => r.workspace).filter((w): w is string => Boolean(w)))].sort(),
   };
 }
@@ -151,21 +158,57 @@ export function advise(models: readonly ModelStats[]): string[] {
   return lines;
 }
 
-/** Today's line for the status-bar tooltip. */
+/** Cloud spend the report cannot count, and the setting that would let it. */
+function adviseUnpriced(runs: number, models: string[]): string[] {
+  if (!runs) return [];
+  const one = runs === 1 && models.length === 1;
+  return [`${runs} run${runs === 1 ? '' : 's'} used ${models.length === 1 ? 'a cloud model' : 'cloud models'} without a known price (${models.join(', ')}), so ${one ? 'its' : 'their'} cost is not in the spend: add ${models.length === 1 ? 'its price' : 'their prices'} to hyperguild.prices.`];
+}
+
+/**
+ * The status-bar tooltip's figures, kept as runs are read (the history file feeds it each line once, so recording
+ * a run never re-reads the file). Per day; days older than yesterday are let go.
+ */
+export class DayTally {
+  private readonly days = new Map<string, { runs: number; local: number; avoidedUsd: number }>();
+
+  add(run: RunRecord): void {
+    const d = day(run.startedAt);
+    const figures = this.days.get(d) ?? { runs: 0, local: 0, avoidedUsd: 0 };
+    this.days.set(d, figures);
+    figures.runs++;
+    if (run.status === 'accepted' && run.attempts.find((a) => a.verdict === 'accept' && a.tierIndex === run.accepted?.tierIndex)?.tier === 'local') figures.local++;
+    figures.avoidedUsd += run.cloudCostAvoidedUsd ?? 0;
+    if (this.days.size > 3) for (const old of [...this.days.keys()].sort().slice(0, -3)) this.days.delete(old);
+  }
+
+  /** Today's line for the status-bar tooltip. */
+  line(now: Date): string {
+    const t = this.days.get(now.toISOString().slice(0, 10)) ?? { runs: 0, local: 0, avoidedUsd: 0 };
+    return `Today: ${t.runs} run${t.runs === 1 ? '' : 's'}, ${t.local} resolved locally, cloud cost avoided ≈ $${t.avoidedUsd.toFixed(4)} (estimate)`;
+  }
+}
+
+/** Today's line for the status-bar tooltip, over runs already read. */
 export function todayLine(all: readonly RunRecord[], now: Date): string {
-  const today = all.filter((r) => day(r.startedAt) === now.toISOString().slice(0, 10));
-  const local = today.filter((r) => r.status === 'accepted' && r.attempts.find((a) => a.verdict === 'accept' && a.tierIndex === r.accepted?.tierIndex)?.tier === 'local').length;
-  const avoided = today.reduce((s, r) => s + (r.cloudCostAvoidedUsd ?? 0), 0);
-  return `Today: ${today.length} run${today.length === 1 ? '' : 's'}, ${local} resolved locally, cloud cost avoided ≈ $${avoided.toFixed(4)} (estimate)`;
+  const tally = new DayTally();
+  for (const run of all) tally.add(run);
+  return tally.line(now);
+}
+
+/**
+ * A cell as CSV: quoted where needed, and a text a spreadsheet would take for a formula (=, +, -, @, tab or carriage
+ * return first: a judge's feedback can steer it) prefixed with a single quote, as OWASP advises.
+ */
+export function csvCell(v: unknown): string {
+  let s = v === undefined || v === null ? '' : String(v);
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** The history as CSV: one row per attempt, with its run's fields. */
 export function toCsv(runs: readonly RunRecord[]): string {
-  const head = ['run', 'startedAt', 'workspace', 'language', 'skill', 'status', 'outcome', 'runCostUsd', 'cloudCostAvoidedUsd', 'tierIndex', 'model', 'tier', 'backend', 'warm', 'loadMs', 'durationMs', 'verdict', 'by', 'feedback', 'inputTokens', 'outputTokens', 'costUsd'];
-  const cell = (v: unknown) => {
-    const s = v === undefined || v === null ? '' : String(v);
-    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const rows = runs.flatMap((r) => r.attempts.map((a) => [r.id, r.startedAt, r.workspace, r.languageId, r.skill, r.status, r.outcome, r.costUsd, r.cloudCostAvoidedUsd, a.tierIndex, a.model, a.tier, a.backend, a.warm, a.loadMs, a.durationMs, a.verdict, a.by, a.feedback, a.inputTokens, a.outputTokens, a.costUsd]));
-  return [head, ...rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
+  const head = ['run', 'startedAt', 'workspace', 'language', 'skill', 'status', 'outcome', 'runCostUsd', 'cloudCostAvoidedUsd', 'tierIndex', 'model', 'tier', 'backend', 'warm', 'loadMs', 'durationMs', 'verdict', 'by', 'feedback', 'inputTokens', 'outputTokens', 'costUsd', 'runUnpricedAttempts'];
+  const rows = runs.flatMap((r) => r.attempts.map((a) => [r.id, r.startedAt, r.workspace, r.languageId, r.skill, r.status, r.outcome, r.costUsd, r.cloudCostAvoidedUsd, a.tierIndex, a.model, a.tier, a.backend, a.warm, a.loadMs, a.durationMs, a.verdict, a.by, a.feedback, a.inputTokens, a.outputTokens, a.costUsd, r.unpriced]));
+  return [head, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }

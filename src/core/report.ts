@@ -3,7 +3,7 @@
 import type { Tier } from './chain';
 import type { Attempt, RunResult } from './orchestrator';
 import type { WarmState } from './types';
-import { formatUsd } from './accounting';
+import { formatUsd, isUnpriced, UNPRICED } from './accounting';
 
 /** (contract) What `hyperguild.runSkill` resolves to. */
 export interface RunReport {
@@ -75,7 +75,7 @@ function warmText(a: Attempt): string | undefined {
 export function attemptLine(a: Attempt, count: number): string {
   if (a.by === 'user') return `[${a.tierIndex + 1}/${count}] ${a.label} · escalated by you — ${a.feedback ?? ''}`;
   const tokens = a.inputTokens !== undefined || a.outputTokens !== undefined ? `${a.inputTokens ?? '?'}→${a.outputTokens ?? '?'} tokens` : 'tokens unknown';
-  const cost = a.costUsd !== undefined ? formatUsd(a.costUsd) : a.outputTokens !== undefined ? 'price unknown' : 'cost unknown';
+  const cost = a.costUsd !== undefined ? formatUsd(a.costUsd) : isUnpriced(a) ? `${UNPRICED} (add its price to hyperguild.prices)` : 'cost unknown';
   const parts = [`[${a.tierIndex + 1}/${count}] ${a.label}`, a.tier, warmText(a), seconds(a.durationMs), tokens, cost, a.verdict];
   const line = parts.filter(Boolean).join(' · ');
   return a.feedback ? `${line} — ${a.feedback}` : line;
@@ -108,7 +108,7 @@ const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0
 export function attemptsTable(attempts: RunReport['attempts']): string {
   const rows = attempts.map((a, i) => {
     const tier = a.tier === 'cloud' ? 'cloud' : a.warm === 'ready' ? 'local · warm' : a.warm === 'unknown' ? 'local' : `local · ${a.warm === 'starting' ? 'loading' : 'cold'}`;
-    const cost = a.costUsd !== undefined ? formatUsd(a.costUsd) : '';
+    const cost = a.costUsd !== undefined ? formatUsd(a.costUsd) : isUnpriced(a) ? UNPRICED : '';
     const verdict = a.by === 'user' ? 'escalated by you' : a.verdict;
     return `| ${i + 1} | ${cell(a.model)} | ${tier} | ${a.by === 'user' ? '' : seconds(a.durationMs)} | ${cost} | ${verdict} | ${cell(clip(a.feedback ?? '', 100))} |`;
   });

@@ -1,11 +1,13 @@
 // The run history's editor side in one place: the recorder, the proposals' outcomes, the report, today's line for
 // the status bar, and their commands.
 import * as vscode from 'vscode';
-import { todayLine } from '../core/historyReport';
 import type { CommandTable } from './commandTable';
 import { HistoryRecorder } from './historyRecorder';
 import type { ProposalManager } from './proposals';
 import { ReportView } from './reportView';
+
+/** How often today's line picks up runs other windows recorded. */
+const TODAY_REFRESH_MS = 60_000;
 
 export interface HistoryFeature {
   history: HistoryRecorder;
@@ -23,10 +25,12 @@ export function historyFeature(deps: {
   const { log } = deps;
   const history = new HistoryRecorder(deps.storage, log);
   const report = new ReportView(history, log);
-  const updateToday = () => history.get().then((runs) => deps.onToday(todayLine(runs, new Date())), () => undefined);
+  // Incremental (each line is read once), so it can also follow other windows' runs on a slow beat.
+  const updateToday = () => history.todayLine(new Date()).then(deps.onToday, () => undefined);
   void updateToday();
+  const beat = setInterval(() => void updateToday(), TODAY_REFRESH_MS);
   const disposables: vscode.Disposable[] = [
-    history, report,
+    history, report, { dispose: () => clearInterval(beat) },
     history.onDidChange(() => void updateToday()),
     deps.proposals.onDidSettle(({ proposal, how }) => proposal.runId && void history.outcome(proposal.runId, how)),
   ];

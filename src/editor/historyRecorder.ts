@@ -33,7 +33,9 @@ export class HistoryRecorder implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     private readonly settings: () => HistorySettings = readHistorySettings,
   ) {
-    this.file = new HistoryFile(vscode.Uri.joinPath(storage, 'history.jsonl').fsPath, () => this.settings().maxRuns);
+    this.file = new HistoryFile(vscode.Uri.joinPath(storage, 'history.jsonl').fsPath, () => this.settings().maxRuns, {
+      onError: (err) => this.log.warn(`The run history could not be compacted (${err instanceof Error ? err.message : String(err)}); it is whole, and the next run tries again.`),
+    });
   }
 
   /** Appends the run (code only with hyperguild.history.keepCode); resolves when written, never rejects. */
@@ -55,6 +57,11 @@ export class HistoryRecorder implements vscode.Disposable {
     const { runs, skipped } = await this.file.read(limit);
     if (skipped) this.log.debug(`history: ${skipped} line${skipped === 1 ? '' : 's'} could not be read and were skipped`);
     return runs;
+  }
+
+  /** Today's line for the status bar's tooltip; reads only what any window appended since the last call. */
+  todayLine(now: Date): Promise<string> {
+    return this.file.todayLine(now);
   }
 
   async clear(): Promise<void> {

@@ -5,7 +5,14 @@ import type { ReportData, ReportFilter } from '../core/historyReport';
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const usd = (n: number) => `$${n.toFixed(n >= 1 ? 2 : 4)}`;
 const ms = (n: number) => (Number.isFinite(n) ? `${(n / 1000).toFixed(1)} s` : '–');
+const runsText = (n: number) => `${n} run${n === 1 ? '' : 's'}`;
 const pct = (n: number, of: number) => (of ? `${Math.round((100 * n) / of)} %` : '–');
+
+/** Never a made-up $0: runs at a price nobody knows are said apart. */
+function spendText(spent: number, unpricedRuns: number): string {
+  if (!unpricedRuns) return `Cloud spend ${usd(spent)}`;
+  return spent ? `Cloud spend ${usd(spent)} (plus ${runsText(unpricedRuns)} unpriced)` : `Cloud spend unknown (${runsText(unpricedRuns)} unpriced)`;
+}
 
 const W = 640;
 const H = 160;
@@ -50,7 +57,8 @@ function spendBars(data: ReportData): string {
     const x = 30 + i * (2 * bw + 3);
     const hc = ((H - 30) * d.costUsd) / max;
     const ha = ((H - 30) * d.avoidedUsd) / max;
-    return `<rect class="cost" x="${x}" y="${(H - 20 - hc).toFixed(1)}" width="${bw}" height="${hc.toFixed(1)}"><title>${esc(d.day)}: cloud spend ${usd(d.costUsd)}</title></rect>`
+    const unpriced = d.unpricedRuns ? ` (plus ${runsText(d.unpricedRuns)} unpriced)` : '';
+    return `<rect class="cost" x="${x}" y="${(H - 20 - hc).toFixed(1)}" width="${bw}" height="${hc.toFixed(1)}"><title>${esc(d.day)}: cloud spend ${usd(d.costUsd)}${unpriced}</title></rect>`
       + `<rect class="avoided" x="${x + bw}" y="${(H - 20 - ha).toFixed(1)}" width="${bw}" height="${ha.toFixed(1)}"><title>${esc(d.day)}: cloud cost avoided ≈ ${usd(d.avoidedUsd)} (estimate)</title></rect>`;
   }).join('');
   return `<svg role="img" aria-label="Cloud spend against the estimated cloud cost avoided, per day" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">
@@ -90,7 +98,7 @@ export function reportHtml(data: ReportData, filter: ReportFilter, nonce: string
   <select id="workspace">${option('', 'All workspaces', filter.workspace === undefined)}${data.workspaces.map((w) => option(w, w, w === filter.workspace)).join('')}</select>
   <button id="csv">Export CSV</button><button id="json">Export JSON</button>
 </p>
-<p>${data.runs} runs: ${totals.local} resolved locally (${pct(totals.local, data.runs)}), ${totals.cloud} on the cloud, ${totals.none} not resolved. Cloud spend ${usd(spent)}; cloud cost avoided ≈ ${usd(avoided)} <small>(estimate: the first cloud tier at list price for the local answers' tokens)</small>.</p>
+<p>${data.runs} runs: ${totals.local} resolved locally (${pct(totals.local, data.runs)}), ${totals.cloud} on the cloud, ${totals.none} not resolved. ${spendText(spent, data.unpriced.runs)}; cloud cost avoided ≈ ${usd(avoided)} <small>(estimate: the first cloud tier at list price for the local answers' tokens)</small>.</p>
 <h2>Advice</h2>
 ${data.advice.length ? `<ul id="advice">${data.advice.map((a) => `<li>${esc(a)}</li>`).join('')}</ul>` : '<p class="empty" id="advice">Nothing to change: no tier stands out in this period.</p>'}
 <h2>Where runs were resolved</h2>

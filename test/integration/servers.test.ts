@@ -94,7 +94,7 @@ describe('servers: one chain across Ollama, llama-swap, an OpenAI-compatible clo
       assert.ok(!JSON.stringify(report).includes(key));
     }
     const lines = logSince(log, mark).join('\n');
-    assert.match(lines, /deepseek-chat @ router.*price unknown/, 'a cloud without a price says so, never $0');
+    assert.match(lines, /deepseek-chat @ router.*unpriced \(add its price to hyperguild\.prices\)/, 'a cloud without a price says so, never $0');
   });
 
   it('a key stored for one address is not sent when the server is pointed elsewhere', async () => {

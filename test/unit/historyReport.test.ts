@@ -64,6 +64,19 @@ describe('escalation report: numbers', () => {
   it('cloud spend against the cloud cost avoided, per day', () => {
     assert.deepEqual(r.spend.map((d) => [d.day, d.costUsd, Number(d.avoidedUsd.toFixed(4))]), [['2026-12-01', 0, 0.006], ['2026-12-02', 0.01, 0], ['2026-12-03', 0, 0]]);
   });
+
+  it('a cloud model without a known price is counted apart as unpriced, never as $0, with the setting to fix it', () => {
+    const unpriced = run('2026-12-02', [at('deepseek-chat', 'cloud', 'accept', { backend: 'openai-compatible', inputTokens: 900, outputTokens: 120 })]);
+    delete (unpriced as { costUsd?: number }).costUsd;
+    unpriced.unpriced = 1;
+    const data = buildReport([...HISTORY, unpriced], { days: 7, now: NOW });
+    assert.deepEqual(data.spend.map((d) => [d.day, d.costUsd, d.unpricedRuns]), [['2026-12-01', 0, 0], ['2026-12-02', 0.01, 1], ['2026-12-03', 0, 0]]);
+    assert.deepEqual(data.unpriced, { runs: 1, models: ['deepseek-chat'] });
+    assert.ok(data.advice.includes('1 run used a cloud model without a known price (deepseek-chat), so its cost is not in the spend: add its price to hyperguild.prices.'), data.advice.join(' | '));
+    const html = reportHtml(data, { days: 7, now: NOW }, 'N', 'vscode-resource:');
+    assert.match(html, /Cloud spend \$0\.0100 \(plus 1 run unpriced\)/);
+    assert.ok(!/Cloud spend \$0\.0000/.test(reportHtml(buildReport([unpriced], { days: 7, now: NOW }), { days: 7, now: NOW }, 'N', 'vscode-resource:')), 'an unpriced run alone is never spend $0');
+  });
 });
 
 describe('escalation report: advice backed by the numbers', () => {
@@ -89,6 +102,26 @@ describe('escalation report: export and page', () => {
     assert.equal(lines.length, 4);
     assert.match(lines[0], /^run,startedAt,workspace,language,skill,status,outcome/);
     assert.ok(lines[1].includes('"the proposal does not parse: line 2, missing "")"""'), lines[1]);
+  });
+
+  it('CSV: a cell a spreadsheet would read as a formula (= + - @, tab, carriage return) starts with a quote', () => {
+    const steered = run('2026-12-02', [
+      at('=cmd|\' /C calc\'!A0', 'local', 'escalate', { feedback: '=HYPERLINK("http://x.invalid","click")' }),
+      at('+big', 'local', 'escalate', { tierIndex: 1, feedback: '-2+3' }),
+      at('@claude', 'cloud', 'escalate', { tierIndex: 2, feedback: '\t=1+1' }),
+      at('small', 'local', 'error', { tierIndex: 3, feedback: '\r=1+1' }),
+    ], { workspace: '=1+1', skill: '@SUM(A1)' });
+    const rows = toCsv([steered]).split('\r\n');
+    assert.ok(rows[1].includes(`,'=1+1,`), `the workspace: ${rows[1]}`);
+    assert.ok(rows[1].includes(`,'@SUM(A1),`), `the skill: ${rows[1]}`);
+    assert.ok(rows[1].includes(`,"'=cmd|' /C calc'!A0",`) || rows[1].includes(`,'=cmd|' /C calc'!A0,`), `the model: ${rows[1]}`);
+    assert.ok(rows[1].includes(`"'=HYPERLINK(""http://x.invalid"",""click"")"`), `the feedback: ${rows[1]}`);
+    assert.ok(rows[2].includes(`,'+big,`) && rows[2].includes(`,'-2+3,`), rows[2]);
+    assert.ok(rows[3].includes(`,'@claude,`) && rows[3].includes(`,'\t=1+1,`), rows[3]);
+    assert.ok(toCsv([steered]).includes(`"'\r=1+1"`), 'a carriage return leader too');
+    const cells = toCsv([steered]).split(/,|\r\n/).map((c) => c.replace(/^"/, ''));
+    assert.deepEqual(cells.filter((c) => /^[=+\-@\t\r]/.test(c)), [], 'no cell starts a formula');
+    assert.ok(toCsv([HISTORY[2]]).includes(',0.01,'), 'numbers stay numbers');
   });
 
   it('the page escapes every text, loads nothing remote, and runs only its nonce\'s script', () => {
