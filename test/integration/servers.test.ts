@@ -75,7 +75,7 @@ describe('servers: one chain across Ollama, llama-swap, an OpenAI-compatible clo
     assert.match(report.attempts[2].feedback ?? '', /code/i);
     assert.equal(report.attempts[0].warm, 'ready', 'warmth from Ollama\'s /api/ps');
     // The llama-swap tier carried the laptop's feedback on; the cloud tier the gpu's.
-    const toSwap = JSON.stringify(swap.requests.filter((r) => !isJudge(r)).at(-1)?.body);
+    const toSwap = JSON.stringify(swap.requests.filter((r) => r.path === '/v1/chat/completions' && !isJudge(r)).at(-1)?.body);
     assert.ok(toSwap.includes('the laptop judge wants more'));
 
     const sawKey = (requests: { headers: object; body?: unknown; rawBody?: string }[], key: string) =>
