@@ -28,7 +28,8 @@ export function genuineMissing(): string | undefined {
   return missing.length ? `no genuine llama-server here (missing ${missing.join(', ')})` : undefined;
 }
 
-const modelFile = (model: string) => path.join(GENUINE.models, `${model}.gguf`);
+/** A model file of GENUINE.models by its name (tiny-a, tiny-b). */
+export const modelFile = (model: string) => path.join(GENUINE.models, `${model}.gguf`);
 
 const HEALTH_BOUND_MS = 30_000;
 
@@ -207,6 +208,30 @@ function swapConfig(ports: Record<string, number>): string {
   }
   lines.push('groups:', '  tiny:', '    swap: true', '    exclusive: true', `    members: [${MODELS.join(', ')}]`);
   return lines.join('\n') + '\n';
+}
+
+/**
+ * One llama-server of its own (`args` name the model and sampling; address, port and threads are added), e.g. for
+ * a benchmark; `stop()` ends its process group.
+ */
+export async function startLlamaServer(name: string, args: string[], options: StartOptions = {}): Promise<GenuineServer & { stop(): Promise<void> }> {
+  const why = genuineMissing();
+  if (why) throw new Error(why);
+  hookExit(options.handleSignals ?? true);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hyperguild-genuine-'));
+  const before = new Set(live);
+  const port = await freePort();
+  const stop = async () => {
+    await Promise.all([...live].filter((r) => !before.has(r)).map(stopOne));
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const server = await launch(name, GENUINE.llamaServer, [...args, ...COMMON, '--port', String(port)], `http://127.0.0.1:${port}`, dir);
+    return { ...server, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
 }
 
 export interface StartOptions {
