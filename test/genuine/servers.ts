@@ -69,8 +69,9 @@ interface Running {
   exited: Promise<void>;
 }
 
-/** Every group started by this process, so that an exit or a signal still ends them. */
+/** Every group started by this process, so that an exit or a signal still ends them; and their temporary folders. */
 const live = new Set<Running>();
+const folders = new Set<string>();
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -153,6 +154,7 @@ function hookExit(handleSignals: boolean): void {
   hooked = true;
   process.on('exit', () => {
     for (const run of live) killNow(run, 'SIGKILL');
+    for (const dir of folders) fs.rmSync(dir, { recursive: true, force: true });
   });
   if (!handleSignals) return;
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
@@ -219,11 +221,13 @@ export async function startLlamaServer(name: string, args: string[], options: St
   if (why) throw new Error(why);
   hookExit(options.handleSignals ?? true);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hyperguild-genuine-'));
+  folders.add(dir);
   const before = new Set(live);
   const port = await freePort();
   const stop = async () => {
     await Promise.all([...live].filter((r) => !before.has(r)).map(stopOne));
     fs.rmSync(dir, { recursive: true, force: true });
+    folders.delete(dir);
   };
   try {
     const server = await launch(name, GENUINE.llamaServer, [...args, ...COMMON, '--port', String(port)], `http://127.0.0.1:${port}`, dir);
@@ -245,6 +249,7 @@ export async function startGenuine(options: StartOptions = {}): Promise<GenuineS
   if (why) throw new Error(why);
   hookExit(options.handleSignals ?? true);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hyperguild-genuine-'));
+  folders.add(dir);
   const before = new Set(live);
   const [swapPort, routerPort, singlePort, brokenPort, portA, portB] = await Promise.all(Array.from({ length: 6 }, freePort));
   const url = (p: number) => `http://127.0.0.1:${p}`;
@@ -253,6 +258,7 @@ export async function startGenuine(options: StartOptions = {}): Promise<GenuineS
   const stop = async () => {
     await Promise.all([...live].filter((r) => !before.has(r)).map(stopOne));
     fs.rmSync(dir, { recursive: true, force: true });
+    folders.delete(dir);
   };
   try {
     const [swap, router, single, broken] = await Promise.all([

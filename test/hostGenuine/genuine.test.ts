@@ -89,25 +89,7 @@ describe('genuine servers in the real editor: a chain [tiny-a, tiny-b, cloud-fak
     }
   }
 
-  it('llama-swap: tiny-a warm, tiny-b cold after the swap inside the run; the warm state follows the swap', async () => {
-    await preloaded(urls!.swap, 'tiny-a');
-    const { warm } = await runChainOn('swap');
-    assert.deepEqual(warm, ['ready', 'cold', 'unknown']);
-    await waitFor(() => JSON.stringify(api.getWarmState()) === JSON.stringify({ server: 'online', models: [{ id: 'tiny-b', state: 'ready' }] }), `the warm state shows tiny-b alone (${JSON.stringify(api.getWarmState())})`, 10_000);
-  });
-
-  it('llama-server router: tiny-a warm, tiny-b not warm after the swap inside the run', async () => {
-    await preloaded(urls!.router, 'tiny-a');
-    const { warm } = await runChainOn('router');
-    assert.equal(warm[0], 'ready');
-    assert.ok(warm[1] === 'cold' || warm[1] === 'starting', `tiny-b after the swap: ${warm[1]}`);
-  });
-
-  it('single-model llama-server: both tiers warm', async () => {
-    const { warm } = await runChainOn('single');
-    assert.deepEqual(warm, ['ready', 'ready', 'unknown']);
-  });
-
+  // First: it leaves tiny-a loaded for the chain on llama-swap (a cold load there takes about 5 s, llama-swap's health-check period).
   it('opening the skill picker preloads a cold first tier through llama-swap (GET /upstream/<model>/health)', async () => {
     await settings.set('chain', chainOn('swap', ['tiny-a', 'tiny-b']));
     await settings.set('preloadOnCommandStart', true);
@@ -128,6 +110,25 @@ describe('genuine servers in the real editor: a chain [tiny-a, tiny-b, cloud-fak
     } finally {
       await client.close();
     }
+  });
+
+  it('llama-swap: tiny-a warm, tiny-b cold after the swap inside the run; the warm state follows the swap', async () => {
+    await preloaded(urls!.swap, 'tiny-a');
+    const { warm } = await runChainOn('swap');
+    assert.deepEqual(warm, ['ready', 'cold', 'unknown']);
+    await waitFor(() => JSON.stringify(api.getWarmState()) === JSON.stringify({ server: 'online', models: [{ id: 'tiny-b', state: 'ready' }] }), `the warm state shows tiny-b alone (${JSON.stringify(api.getWarmState())})`, 10_000);
+  });
+
+  it('llama-server router: tiny-a warm, tiny-b not warm after the swap inside the run', async () => {
+    await preloaded(urls!.router, 'tiny-a');
+    const { warm } = await runChainOn('router');
+    assert.equal(warm[0], 'ready');
+    assert.ok(warm[1] === 'cold' || warm[1] === 'starting', `tiny-b after the swap: ${warm[1]}`);
+  });
+
+  it('single-model llama-server: both tiers warm', async () => {
+    const { warm } = await runChainOn('single');
+    assert.deepEqual(warm, ['ready', 'ready', 'unknown']);
   });
 
   it('a mid-stream server error is an error attempt with one sentence, and the cloud tier answers', async () => {
