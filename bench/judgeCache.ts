@@ -1,5 +1,5 @@
-// Benchmark 8, `npm run bench -- --server URL` (or alone: `npm run bench:judge -- --server URL [--runs N]`):
-// against a genuine llama-server (not in CI, which has none),
+// Benchmark 8, `npm run bench` (or alone: `npm run bench:judge [-- --server URL] [--runs N]`): against a genuine
+// llama-server, by default the prebuilt one of ../shared/bin with tiny-b (started here, see benchServer), else URL:
 // how much of the judge's prompt the server evaluates afresh: the old judge (a request of its own, with its own
 // system prompt) against the cache-sharing self-judge (the generation's conversation continued), interleaved in
 // the same run, each after its own generation. Also the share of readable verdicts of each on a labelled set.
@@ -8,6 +8,7 @@ import { buildGenerationMessages, extractCode, type Task } from '../src/core/pro
 import { BUILT_IN_SKILLS } from '../src/core/skills';
 import { skillJob } from '../src/core/job';
 import { judge, UNREADABLE } from '../src/core/verifier';
+import { GENUINE, genuineMissing, modelFile, startLlamaServer } from '../test/genuine/servers';
 import { summarize, type Summary } from './stats';
 
 const refactor = BUILT_IN_SKILLS.find((s) => s.id === 'refactor')!;
@@ -68,23 +69,44 @@ export async function judgeCacheBench(server: string, runs: number, log: (line: 
   return { server, kind: status.kind, runs, own: summarize(shares.own), shared: summarize(shares.shared), readable };
 }
 
+/**
+ * The benchmark's own genuine llama-server: tiny-b (the larger tiny model), the default grammar of ../shared/fixtures
+ * (an unconstrained answer of a random model fails the server's own output parser mid-stream), and the `"` token
+ * favoured (`--logit-bias 29908+7`) so that a greedy judge closes its JSON strings soon (../shared/docs).
+ * Undefined where ../shared/bin has no llama-server.
+ */
+export async function benchServer(log: (line: string) => void = console.log): Promise<{ url: string; stop(): Promise<void> } | undefined> {
+  const why = genuineMissing();
+  if (why) {
+    log(`judge cache: ${why}`);
+    return undefined;
+  }
+  const server = await startLlamaServer('bench-judge', ['-m', modelFile('tiny-b'), '--alias', 'tiny-b', '--grammar-file', GENUINE.grammar, '--logit-bias', '29908+7']);
+  log(`judge cache: started the genuine llama-server of ../shared/bin with tiny-b at ${server.url}`);
+  return server;
+}
+
 export const percent = (s: Summary) => `${(s.median * 100).toFixed(1)} % (${(s.min * 100).toFixed(1)}–${(s.max * 100).toFixed(1)} %)`;
 
 if (require.main === module) {
   const args = process.argv.slice(2);
-  const server = args[args.indexOf('--server') + 1];
+  const given = args.includes('--server') ? args[args.indexOf('--server') + 1] : undefined;
   const runs = Number(args.includes('--runs') ? args[args.indexOf('--runs') + 1] : 20);
-  if (!args.includes('--server') || !server || server.startsWith('--')) {
-    console.error('usage: npm run bench:judge -- --server http://127.0.0.1:PORT [--runs N]');
-    process.exitCode = 1;
-  } else {
-    judgeCacheBench(server, runs).then((r) => {
+  const main = async () => {
+    const own = given ? undefined : await benchServer();
+    const server = given ?? own?.url;
+    if (!server || server.startsWith('--')) throw new Error('usage: npm run bench:judge [-- --server http://127.0.0.1:PORT] [--runs N] (without --server it needs ../shared/bin/llama-server)');
+    try {
+      const r = await judgeCacheBench(server, runs);
       console.log(`old judge (own request): ${percent(r.own)} evaluated afresh`);
       console.log(`self-judge (conversation continued): ${percent(r.shared)} — target ≤ 15 %; ${(r.own.median / r.shared.median).toFixed(1)}× less`);
       console.log(`readable verdicts: old ${r.readable.own}/${r.runs}, new ${r.readable.shared}/${r.runs}`);
-    }, (err: unknown) => {
-      console.error(`FAILED: ${err instanceof Error ? err.message : String(err)}`);
-      process.exitCode = 1;
-    });
-  }
+    } finally {
+      await own?.stop();
+    }
+  };
+  main().catch((err: unknown) => {
+    console.error(`FAILED: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+  });
 }

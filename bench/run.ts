@@ -1,5 +1,5 @@
 // `npm run bench [-- --quick] [-- --only=1,3] [-- --server URL]`: the benchmarks (1–6 of issue 6, 7 the syntax gate, 8
-// the judge's prompt cache against a genuine llama-server at URL, 9–10 the history), a table on stdout and, for
+// the judge's prompt cache against a genuine llama-server: ../shared/bin's, or the one at URL, 9–10 the history), a table on stdout and, for
 // a full run of all of them, bench/RESULTS.md. Benchmarks, not tests: a figure that misses its target is
 // reported, never a failure; the exit code is 1 only when a benchmark could not run or a run went wrong
 // (a run not completed, cross-talk between runs, a host start that failed).
@@ -15,7 +15,7 @@ import { kib, num, range, ratio, type Summary } from './stats';
 import { GENERATION, JUDGE } from './streams';
 import { startupBench, type StartupResult } from './startup';
 import { syntaxGateBench, type SyntaxGateResult } from './syntaxGate';
-import { judgeCacheBench, percent, type JudgeCacheResult } from './judgeCache';
+import { benchServer, judgeCacheBench, percent, type JudgeCacheResult } from './judgeCache';
 import { historyBench, type HistoryBenchResult } from './history';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -157,7 +157,7 @@ function historyRows(r: HistoryBenchResult): Row[] {
 
 function judgeRow(r: JudgeCacheResult | undefined): Row {
   const what = 'Judge prompt evaluated afresh by a genuine llama-server: the self-judge continuing the generation\'s conversation vs the old judge with a prompt of its own, each right after its own generation, interleaved';
-  if (!r) return { n: '8', what, ours: 'skipped: needs a genuine llama-server (`npm run bench -- --server URL`)', baseline: '', ratio: '', target: '≤ 15 %', result: 'info' };
+  if (!r) return { n: '8', what, ours: 'skipped: needs a genuine llama-server (../shared/bin/llama-server, or `npm run bench -- --server URL`)', baseline: '', ratio: '', target: '≤ 15 %', result: 'info' };
   return {
     n: '8', what: `${what} (${r.kind}, ${r.runs} runs each); readable verdicts: ${r.readable.shared}/${r.runs} vs ${r.readable.own}/${r.runs}`,
     ours: percent(r.shared), baseline: `old judge: ${percent(r.own)}`,
@@ -344,8 +344,19 @@ async function main(): Promise<number> {
   if (want('5')) results.polling = await section('polling', () => pollingBench(plan.polling));
   if (want('7')) results.syntax = await section('syntax gate', () => syntaxGateBench(plan.syntax));
   if (want('9') || want('10')) results.history = await section('history', () => historyBench(plan.history));
-  const server = args.includes('--server') ? args[args.indexOf('--server') + 1] : undefined;
-  if (want('8') && server) results.judge = await section('judge cache', () => judgeCacheBench(server, plan.quick ? 2 : 20, log));
+  const given = args.includes('--server') ? args[args.indexOf('--server') + 1] : undefined;
+  if (want('8')) {
+    results.judge = await section('judge cache', async () => {
+      // Without --server, the genuine llama-server of ../shared/bin (started and stopped here), where there is one.
+      const own = given ? undefined : await benchServer(log);
+      const server = given ?? own?.url;
+      try {
+        return server ? await judgeCacheBench(server, plan.quick ? 2 : 20, log) : undefined;
+      } finally {
+        await own?.stop();
+      }
+    });
+  }
   if (want('6')) {
     const c = plan.concurrency;
     await section('concurrency', async () => {

@@ -3,8 +3,11 @@
 // with HOST_VSCODE=new, inside VS Code 1.117.0 (.cache/test-host-new, run by its own Node 22).
 // Env: HOST_TEST_TIMEOUT_MS (default 300000), HOST_TEST_GREP (mocha grep), HOST_TEST_VERBOSE=1 (server and
 // browser logs), CHROMIUM_PATH (default /usr/bin/chromium), HOST_SUITE (another compiled suite index, e.g. the
-// screenshot scenes), HOST_SCREENSHOT_DIR (where a suite line `SCREENSHOT <name> [bottom:<px>]` saves <name>.png).
+// screenshot scenes), HOST_SCREENSHOT_DIR (where a suite line `SCREENSHOT <name> [bottom:<px>]` saves <name>.png),
+// HOST_GENUINE=1 (start the genuine servers of ../shared with out/test/genuine/servers.js, pass their addresses to
+// the extension host in its environment, stop them at the end; the suite defaults to out/test/hostGenuine).
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -19,7 +22,9 @@ const CODE_SERVER = path.join(HOST_DIR, 'node_modules/code-server/out/node/entry
 // The newer code-server needs a newer Node than Debian's; the installer puts one beside it.
 const HOST_NODE = fs.existsSync(path.join(HOST_DIR, 'node/bin/node')) ? path.join(HOST_DIR, 'node/bin/node') : process.execPath;
 const SUITE_DIR = path.join(ROOT, 'out/test/integration');
-const SUITE = process.env.HOST_SUITE ? path.resolve(ROOT, process.env.HOST_SUITE) : path.join(SUITE_DIR, 'index.js');
+const GENUINE = process.env.HOST_GENUINE === '1';
+const SUITE = process.env.HOST_SUITE ? path.resolve(ROOT, process.env.HOST_SUITE)
+  : GENUINE ? path.join(ROOT, 'out/test/hostGenuine/index.js') : path.join(SUITE_DIR, 'index.js');
 const SCREENSHOT_DIR = process.env.HOST_SCREENSHOT_DIR ? path.resolve(ROOT, process.env.HOST_SCREENSHOT_DIR) : undefined;
 const SCREENSHOT = /^SCREENSHOT (\S+)(?: bottom:(\d+))?$/;
 const OPTIONS_FILE = path.join(SUITE_DIR, 'host-options.json');
@@ -60,7 +65,7 @@ function freePort() {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Resources to release whatever happens. */
-const state = { server: undefined, serverExited: true, browser: undefined, tmp: undefined, cleaned: false };
+const state = { server: undefined, serverExited: true, browser: undefined, tmp: undefined, genuine: undefined, cleaned: false };
 
 let cleaning;
 /** Idempotent: every caller (normal end, signal) awaits the same cleanup. */
@@ -83,6 +88,7 @@ async function doCleanup() {
   }
   // Children of the group (file watcher, extension host, pty host) may outlive the leader.
   if (server) { try { process.kill(-server.pid, 'SIGKILL'); } catch { /* group gone */ } }
+  if (state.genuine) await state.genuine.stop();
   if (state.tmp) fs.rmSync(state.tmp, { recursive: true, force: true });
   fs.rmSync(OPTIONS_FILE, { force: true });
 }
@@ -95,6 +101,18 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     say(`interrupted (${sig}), cleaning up`);
     void cleanup().finally(() => process.exit(130));
   });
+}
+
+/**
+ * The genuine servers (test/genuine/servers.ts, compiled): started before code-server, so their addresses reach the
+ * extension host through the environment it inherits; stopped by cleanup(), and by the module's own exit hook.
+ */
+async function startGenuineServers() {
+  const genuine = createRequire(import.meta.url)(path.join(ROOT, 'out/test/genuine/servers.js'));
+  const started = Date.now();
+  state.genuine = await genuine.startGenuine({ handleSignals: false });
+  Object.assign(process.env, genuine.genuineEnv(state.genuine));
+  say(`genuine servers healthy in ${Date.now() - started} ms: ${Object.values(genuine.genuineEnv(state.genuine)).join(', ')}`);
 }
 
 /** code-server (config, logs, device id) and chromium (crash reports, dconf) write here instead of $HOME. */
@@ -171,6 +189,7 @@ async function main() {
     'telemetry.telemetryLevel': 'off',
   }, null, 2));
 
+  if (GENUINE) await startGenuineServers();
   const port = await freePort();
   const server = startServer(port, dirs);
   let deadlineTimer;

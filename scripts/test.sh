@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one test command (npm test, .ci/run) for a fresh Debian machine that reaches only npm and apt:
-# installs what is missing, then lint, typecheck, unit tests, extension-host tests and the benchmarks' quick
-# mode. Stops at the first failure.
+# installs what is missing, then lint, typecheck, unit tests, extension-host tests, the genuine-server tier
+# (llama-swap and llama-server from ../shared/bin) and the benchmarks' quick mode. Stops at the first failure.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -40,6 +40,21 @@ npm run test:host 2>&1 | tee -a "$counts"
 
 stage "extension-host tests, VS Code 1.117.0 (code-server + chromium)"
 npm run test:host:new 2>&1 | tee -a "$counts"
+
+stage "genuine servers: llama-swap, llama-server router and single model from ../shared (node, then VS Code 1.100.3)"
+# The only tier that may be skipped: a developer's machine without ../shared/bin (CI always has it).
+npm run compile-tests >/dev/null
+missing="$(node -e 'process.stdout.write(require("./out/test/genuine/servers.js").genuineMissing() ?? "")')"
+if [ -n "$missing" ]; then
+  echo "genuine-server tier skipped: $missing"
+else
+  # out/ was just compiled and dist/ built by the host stages: run the suites directly (npm run test:genuine and
+  # test:genuine:host do the same after a build of their own).
+  genuine_started=$SECONDS
+  npx mocha --config .mocharc.genuine.json 2>&1 | tee -a "$counts"
+  HOST_GENUINE=1 node scripts/run-host-tests.mjs 2>&1 | tee -a "$counts"
+  echo "genuine-server tier: $((SECONDS - genuine_started)) s"
+fi
 
 stage "npm start in demo mode (script test: workbench served, demo server answering, extension active)"
 node scripts/test-start.mjs 2>&1 | tee -a "$counts"

@@ -196,7 +196,9 @@ export class LlamaSwapClient implements ModelServer {
   }
 
   /**
-   * Loads a model the way llama-swap's UI does (`GET /upstream/<model>/`); resolves once it answered.
+   * Loads a model through llama-swap's `GET /upstream/<model>/health`; resolves once it answered. `/health` is the
+   * path llama-swap itself waits on (its default checkEndpoint), so every upstream it starts serves it; `/` (what
+   * llama-swap's UI asks) is llama-server's web UI, a 404 where the build has none or runs with --no-webui.
    * In llama-server's router mode, `POST /models/load` (it returns at once; `/models` says `loading`);
    * a single-model llama-server has nothing to load.
    */
@@ -206,7 +208,7 @@ export class LlamaSwapClient implements ModelServer {
     if (this.flavor === 'single') return; // its one model is always loaded
     if (this.flavor === 'router') return this.routerAction('load', model, signal);
     const exchange: Exchange = {
-      method: 'GET', path: `upstream/${encodeURIComponent(model)}/`, subject: `Preloading ${model}`, model, signal,
+      method: 'GET', path: `upstream/${encodeURIComponent(model)}/health`, subject: `Preloading ${model}`, model, signal,
       firstByteMs: this.firstByteMs, idleMs: this.idleMs,
     };
     const res = await this.http.run(exchange, async (r, guard) => {

@@ -301,7 +301,10 @@ export class FakeLlamaSwap {
     } catch (err) {
       return this.json(res, 502, this.errorBody(`unable to start process: ${(err as Error).message}`, 502));
     }
-    this.send(res, 200, '<!doctype html><html><head><title>llama.cpp</title></head><body></body></html>', 'text/html; charset=utf-8');
+    // The upstream is a llama-server: its /health answers once loaded; `/` is its web UI, which a build without one
+    // (such as the genuine ../shared/bin/llama-server, or --no-webui) answers with its 404, as here.
+    if (rest === `${name}/health`) return this.json(res, 200, '{"status":"ok"}');
+    this.json(res, 404, '{"error":{"message":"File Not Found","type":"not_found_error","code":404}}');
   }
 
   private async chat(rec: RecordedRequest, res: ServerResponse): Promise<void> {

@@ -83,15 +83,20 @@ function reportIncidents(): number {
   return counted;
 }
 
-export async function run(): Promise<void> {
+export function run(): Promise<void> {
+  return runSuite(__dirname);
+}
+
+/** Runs every *.test.js under `dir` (this suite's, or another suite's index passes its own, e.g. test/hostGenuine). */
+export async function runSuite(dir: string): Promise<void> {
   installRecorder();
   console.log(`host: node ${process.versions.node}, vscode ${vscode.version}, uiKind ${vscode.UIKind[vscode.env.uiKind]}`);
   const grep = readGrep();
   const mocha = new Mocha({ ui: 'bdd', timeout: 20_000, reporter: 'spec', color: false, ...(grep ? { grep } : {}) });
-  const files = fs.readdirSync(__dirname, { recursive: true, encoding: 'utf8' })
+  const files = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.test.js'))
     .sort();
-  for (const f of files) mocha.addFile(path.join(__dirname, f));
+  for (const f of files) mocha.addFile(path.join(dir, f));
 
   let failures: number;
   try {

@@ -35,7 +35,7 @@ describe('preload on command start', function () {
   it('loads the cold first local model while the picker is open, and a dismissed picker sends nothing else', async () => {
     await settings.set('preloadOnCommandStart', true);
     const { pending } = await openPicker();
-    await waitFor(() => fake.count('/upstream/qwen-7b/') === 1, 'GET /upstream/qwen-7b/ while the picker is open');
+    await waitFor(() => fake.count('/upstream/qwen-7b/health') === 1, 'GET /upstream/qwen-7b/health while the picker is open');
     await waitFor(() => fake.running().some((m) => m.model === 'qwen-7b'), 'qwen-7b loading or loaded');
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     const report = await pending;
@@ -49,11 +49,11 @@ describe('preload on command start', function () {
     await waitFor(() => fake.running().some((m) => m.model === 'qwen-7b' && m.state === 'ready'), 'qwen-7b ready');
     assert.equal((await fetch(`${fake.url}/api/models/unload/qwen-7b`, { method: 'POST' })).status, 200);
     assert.deepEqual(fake.running(), []);
-    const before = fake.count('/upstream/qwen-7b/');
+    const before = fake.count('/upstream/qwen-7b/health');
     const { pending } = await openPicker();
     await new Promise((r) => setTimeout(r, 500));
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     assert.equal((await pending).status, 'cancelled');
-    assert.equal(fake.count('/upstream/qwen-7b/'), before);
+    assert.equal(fake.count('/upstream/qwen-7b/health'), before);
   });
 });

@@ -182,18 +182,18 @@ describe('LlamaSwapClient running/models/version/preload/unload', function () {
   });
 
   describe('preload()', () => {
-    it('GETs /upstream/<model>/ and resolves once the model is ready', async () => {
+    it('GETs /upstream/<model>/health (the path llama-swap\'s own health check waits on) and resolves once the model is ready', async () => {
       const f = await setup();
       await client.preload('coder');
-      assert.deepEqual(f.requests.map((r) => r.path).sort(), ['/running', '/upstream/coder/', '/v1/models'], 'first which kind of server answers, then its way to load');
-      assert.equal(f.requests.at(-1)?.path, '/upstream/coder/');
+      assert.deepEqual(f.requests.map((r) => r.path).sort(), ['/running', '/upstream/coder/health', '/v1/models'], 'first which kind of server answers, then its way to load');
+      assert.equal(f.requests.at(-1)?.path, '/upstream/coder/health');
       assert.deepEqual(f.running(), [{ model: 'qwen-7b', state: 'ready' }]);
     });
 
     it('encodes the model name in the path', async () => {
       const f = await setup();
       await client.preload('org/judge-3b');
-      assert.equal(f.requests.at(-1)?.path, '/upstream/org%2Fjudge-3b/');
+      assert.equal(f.requests.at(-1)?.path, '/upstream/org%2Fjudge-3b/health');
       assert.deepEqual(f.running(), [{ model: 'org/judge-3b', state: 'ready' }]);
     });
 

@@ -80,7 +80,7 @@ describe('llama-server router mode', function () {
       await client.unload('coder');
       assert.deepEqual(await client.running(), []);
       await assert.rejects(client.unload('coder'), (err: unknown) => err instanceof BackendError && /coder/.test(err.message));
-      assert.equal(fake.count('/upstream/coder/'), 0, 'llama-swap\'s preload path is not used');
+      assert.equal(fake.count('/upstream/coder/health'), 0, 'llama-swap\'s preload path is not used');
     } finally {
       tracker.dispose();
       await client.close();
@@ -119,7 +119,7 @@ describe('llama-server router mode', function () {
     try {
       await client.preload('coder');
       assert.equal(fake.count('/models/load'), 1);
-      assert.equal(fake.count('/upstream/coder/'), 0);
+      assert.equal(fake.count('/upstream/coder/health'), 0);
     } finally {
       await client.close();
       await fake.close();
@@ -132,7 +132,7 @@ describe('llama-server router mode', function () {
     try {
       assert.deepEqual(await client.running(), [{ model: 'qwen-7b', state: 'ready' }]);
       await client.preload('qwen-7b');
-      assert.equal(fake.count('/upstream/qwen-7b/'), 1);
+      assert.equal(fake.count('/upstream/qwen-7b/health'), 1);
       assert.equal(fake.count('/models/load'), 0);
     } finally {
       await client.close();

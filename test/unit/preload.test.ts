@@ -28,7 +28,7 @@ describe('preload on command start', () => {
   it('loads a cold model, and the state shows it starting before the load ends', async () => {
     const done = preloadIfCold(deps(), 'qwen-7b');
     await new Promise((r) => setTimeout(r, 200));
-    assert.equal(fake.count('/upstream/qwen-7b/'), 1);
+    assert.equal(fake.count('/upstream/qwen-7b/health'), 1);
     assert.equal(tracker.stateOf('qwen-7b'), 'starting', 'the recheck saw the load in progress');
     assert.equal(await done, true);
     assert.equal(tracker.stateOf('qwen-7b'), 'ready');
@@ -36,9 +36,9 @@ describe('preload on command start', () => {
 
   it('leaves a ready model alone and asks nothing of an offline server', async () => {
     await preloadIfCold(deps(), 'qwen-7b');
-    const requests = fake.count('/upstream/qwen-7b/');
+    const requests = fake.count('/upstream/qwen-7b/health');
     assert.equal(await preloadIfCold(deps(), 'qwen-7b'), false);
-    assert.equal(fake.count('/upstream/qwen-7b/'), requests);
+    assert.equal(fake.count('/upstream/qwen-7b/health'), requests);
     await fake.goOffline();
     await tracker.refresh();
     assert.equal(await preloadIfCold(deps(), 'other'), false);
