@@ -11,6 +11,8 @@ export interface CarryCase {
   changedLines: number;
   /** The keystroke lands far from the proposal's changes, or inside them. */
   where: 'away' | 'inside';
+  /** Without the region of the last carry: the texts around the region compared (an edited proposal, whose editor text is new each time). */
+  compared: boolean;
   ours: Summary;
   wholeDocument: Summary;
   splice: Summary;
@@ -50,7 +52,7 @@ function flat(text: string): string {
 const splice = (text: string, c: TextChange) => text.slice(0, c.offset) + c.text + text.slice(c.offset + c.length);
 
 /** Times `keystrokes` carries in a row with the given region rule; each keystroke's result feeds the next. */
-function time(changedLines: number, where: CarryCase['where'], keystrokes: number, region: 'anchor' | 'document' | 'none'): number[] {
+function time(changedLines: number, where: CarryCase['where'], keystrokes: number, region: 'anchor' | 'compared' | 'document' | 'none'): number[] {
   let { doc, side } = fixture(changedLines);
   [doc, side] = [flat(doc), flat(side)];
   const keep = fixture(changedLines).keep;
@@ -62,6 +64,7 @@ function time(changedLines: number, where: CarryCase['where'], keystrokes: numbe
     const t = performance.now();
     if (region === 'none') side = splice(side, c);
     else if (region === 'document') side = carryInto(doc, side, { offset: 0, length: doc.length }, [c]).text;
+    else if (region === 'compared') side = carryInto(doc, side, keep, [c]).text;
     else ({ text: side, region: known } = carryInto(doc, side, keep, [c], known));
     times.push(performance.now() - t);
     // Flat strings for the next keystroke, as the editor has them: the document from getText(), the proposal
@@ -76,11 +79,11 @@ function time(changedLines: number, where: CarryCase['where'], keystrokes: numbe
 
 export function carryBench(options: { keystrokes: number; wholeDocument: number }): CarryBenchResult {
   const cases: CarryCase[] = [];
-  for (const [changedLines, where] of [[50, 'away'], [50, 'inside'], [2000, 'away']] as const) {
-    const ours = time(changedLines, where, options.keystrokes, 'anchor');
+  for (const [changedLines, where, compared] of [[50, 'away', false], [50, 'inside', false], [2000, 'away', false], [50, 'away', true]] as const) {
+    const ours = time(changedLines, where, options.keystrokes, compared ? 'compared' : 'anchor');
     const splices = time(changedLines, where, options.keystrokes, 'none');
     const whole = time(changedLines, where, options.wholeDocument, 'document');
-    cases.push({ changedLines, where, ours: summarize(ours), wholeDocument: summarize(whole), splice: summarize(splices) });
+    cases.push({ changedLines, where, compared, ours: summarize(ours), wholeDocument: summarize(whole), splice: summarize(splices) });
   }
   return { lines: LINES, cases };
 }

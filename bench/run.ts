@@ -156,7 +156,7 @@ function historyRows(r: HistoryBenchResult): Row[] {
 
 function carryRows(r: CarryBenchResult): Row[] {
   return r.cases.map((c, i) => ({
-    n: '11', what: `${i ? '(extra) ' : ''}Carrying a one-character edit of the document into an open proposal, ${r.lines.toLocaleString('en-US')}-line file, ${c.changedLines} changed lines, edit ${c.where === 'away' ? 'away from' : 'inside'} the proposal's changes (${c.ours.n} keystrokes in a row)`,
+    n: '11', what: `${i ? '(extra) ' : ''}Carrying a one-character edit of the document into an open proposal, ${r.lines.toLocaleString('en-US')}-line file, ${c.changedLines} changed lines, edit ${c.where === 'away' ? 'away from' : 'inside'} the proposal's changes${c.compared ? ', the texts around the region compared each time (an edited proposal; the first keystroke)' : ''} (${c.ours.n} keystrokes in a row)`,
     ours: ms(c.ours, 3), baseline: `whole-document line diff (the carry before): ${ms(c.wholeDocument, 1)}`,
     ratio: `${times(c.wholeDocument.median, c.ours.median)} less; a bare splice of the string: ${ms(c.splice, 3)}`,
     target: i === 0 ? '≤ 5 ms' : '', result: i === 0 ? verdict(c.ours.median <= 5) : 'info',
@@ -326,7 +326,8 @@ function details(plan: Plan, r: Results): string {
   if (r.carry) {
     out.push('### 11. Carrying the user\'s typing into an open proposal', '',
       `Method: \`carryInto\` (src/core/proposalDiff.ts, the code the extension runs on each change event of a document with an open proposal) on a ${r.carry.lines.toLocaleString('en-US')}-line document whose proposal replaces a run of lines in the middle (each changed). Keystrokes of one character, each feeding the next as in the editor: far from the changes (at least a fifth of the file away), or inside them. The baselines run in the same process on the same keystrokes: the same function with the whole document as its region, which is what the carry did before (a line diff of the whole document per keystroke), and a bare splice of the proposal's string (the floor). Not included: VS Code's \`getText()\` of the document per change event, which the extension host pays either way.`, '',
-      ...r.carry.cases.map((c) => `- ${c.changedLines} changed lines, keystroke ${c.where}: ${ms(c.ours, 3)}; whole-document diff ${ms(c.wholeDocument, 1)}; bare splice ${ms(c.splice, 3)}`), '');
+      'Each carry returns the region where the proposal differs from the document, and the next keystroke passes it back, so nothing is compared; without it (the first keystroke after the proposal opens or after an apply, and every keystroke while the proposal has unsaved edits, whose editor text is a new string each time) the texts around the region are compared once, linearly, with no diff (the last row).',
+      ...r.carry.cases.map((c) => `- ${c.changedLines} changed lines, keystroke ${c.where}${c.compared ? ', texts compared' : ''}: ${ms(c.ours, 3)}; whole-document diff ${ms(c.wholeDocument, 1)}; bare splice ${ms(c.splice, 3)}`), '');
   }
   return out.join('\n');
 }
