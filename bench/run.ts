@@ -1,5 +1,5 @@
 // `npm run bench [-- --quick] [-- --only=1,3] [-- --server URL]`: the benchmarks (1–6 of issue 6, 7 the syntax gate, 8
-// the judge's prompt cache against a genuine llama-server: ../shared/bin's, or the one at URL, 9–10 the history), a table on stdout and, for
+// the judge's prompt cache against a genuine llama-server: ../shared/bin's, or the one at URL, 9–10 the history, 11 carrying a keystroke into a proposal), a table on stdout and, for
 // a full run of all of them, bench/RESULTS.md. Benchmarks, not tests: a figure that misses its target is
 // reported, never a failure; the exit code is 1 only when a benchmark could not run or a run went wrong
 // (a run not completed, cross-talk between runs, a host start that failed).
@@ -17,6 +17,7 @@ import { startupBench, type StartupResult } from './startup';
 import { syntaxGateBench, type SyntaxGateResult } from './syntaxGate';
 import { benchServer, judgeCacheBench, percent, type JudgeCacheResult } from './judgeCache';
 import { historyBench, type HistoryBenchResult } from './history';
+import { carryBench, type CarryBenchResult } from './carry';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -29,6 +30,7 @@ interface Plan {
   concurrency: { rounds: number; parallel: number; spreadMs: number };
   syntax: { iterations: number };
   history: { appends: number; runs: number; reports: number; tooltipRuns: number };
+  carry: { keystrokes: number; wholeDocument: number };
 }
 
 const FULL: Plan = {
@@ -40,6 +42,7 @@ const FULL: Plan = {
   concurrency: { rounds: 6, parallel: 20, spreadMs: 500 },
   syntax: { iterations: 200 },
   history: { appends: 1000, runs: 10_000, reports: 10, tooltipRuns: 15_000 },
+  carry: { keystrokes: 500, wholeDocument: 10 },
 };
 
 /** Proves every benchmark works, in about a minute; its figures are not the results. */
@@ -52,6 +55,7 @@ const QUICK: Plan = {
   concurrency: { rounds: 1, parallel: 20, spreadMs: 500 },
   syntax: { iterations: 10 },
   history: { appends: 50, runs: 10_000, reports: 2, tooltipRuns: 15_000 },
+  carry: { keystrokes: 50, wholeDocument: 3 },
 };
 
 const log = (line: string) => console.log(`[bench] ${line}`);
@@ -155,6 +159,15 @@ function historyRows(r: HistoryBenchResult): Row[] {
   ];
 }
 
+function carryRows(r: CarryBenchResult): Row[] {
+  return r.cases.map((c, i) => ({
+    n: '11', what: `${i ? '(extra) ' : ''}Carrying a one-character edit of the document into an open proposal, ${r.lines.toLocaleString('en-US')}-line file, ${c.changedLines} changed lines, edit ${c.where === 'away' ? 'away from' : 'inside'} the proposal's changes${c.compared ? ', the texts around the region compared each time (an edited proposal; the first keystroke)' : ''} (${c.ours.n} keystrokes in a row)`,
+    ours: ms(c.ours, 3), baseline: `whole-document line diff (the carry before): ${ms(c.wholeDocument, 1)}`,
+    ratio: `${times(c.wholeDocument.median, c.ours.median)} less; a bare splice of the string: ${ms(c.splice, 3)}`,
+    target: i === 0 ? '≤ 5 ms' : '', result: i === 0 ? verdict(c.ours.median <= 5) : 'info',
+  }));
+}
+
 function judgeRow(r: JudgeCacheResult | undefined): Row {
   const what = 'Judge prompt evaluated afresh by a genuine llama-server: the self-judge continuing the generation\'s conversation vs the old judge with a prompt of its own, each right after its own generation, interleaved';
   if (!r) return { n: '8', what, ours: 'skipped: needs a genuine llama-server (../shared/bin/llama-server, or `npm run bench -- --server URL`)', baseline: '', ratio: '', target: '≤ 15 %', result: 'info' };
@@ -256,6 +269,7 @@ interface Results {
   syntax?: SyntaxGateResult;
   judge?: JudgeCacheResult;
   history?: HistoryBenchResult;
+  carry?: CarryBenchResult;
   errors: string[];
   durations: Record<string, number>;
 }
@@ -314,6 +328,12 @@ function details(plan: Plan, r: Results): string {
       '', 'In lockstep every run reaches each transition (stream end → judge request → next tier) in the same millisecond as the other 19, so each waits for their work on the one thread that also runs the fakes; the bare replay shows how much of that queue HTTP and the fakes make by themselves.',
       ...[c.lockstep, c.spread].flatMap((x) => x.failures).slice(0, 5).map((f) => `- failure: ${f}`), '');
   }
+  if (r.carry) {
+    out.push('### 11. Carrying the user\'s typing into an open proposal', '',
+      `Method: \`carryInto\` (src/core/proposalDiff.ts, the code the extension runs on each change event of a document with an open proposal) on a ${r.carry.lines.toLocaleString('en-US')}-line document whose proposal replaces a run of lines in the middle (each changed). Keystrokes of one character, each feeding the next as in the editor: far from the changes (at least a fifth of the file away), or inside them. The baselines run in the same process on the same keystrokes: the same function with the whole document as its region, which is what the carry did before (a line diff of the whole document per keystroke), and a bare splice of the proposal's string (the floor). Not included: VS Code's \`getText()\` of the document per change event, which the extension host pays either way.`, '',
+      'Each carry returns the region where the proposal differs from the document, and the next keystroke passes it back, so nothing is compared; without it (the first keystroke after the proposal opens or after an apply, and every keystroke while the proposal has unsaved edits, whose editor text is a new string each time) the texts around the region are compared once, linearly, with no diff (the last row).',
+      ...r.carry.cases.map((c) => `- ${c.changedLines} changed lines, keystroke ${c.where}${c.compared ? ', texts compared' : ''}: ${ms(c.ours, 3)}; whole-document diff ${ms(c.wholeDocument, 1)}; bare splice ${ms(c.splice, 3)}`), '');
+  }
   return out.join('\n');
 }
 
@@ -344,6 +364,7 @@ async function main(): Promise<number> {
   if (want('5')) results.polling = await section('polling', () => pollingBench(plan.polling));
   if (want('7')) results.syntax = await section('syntax gate', () => syntaxGateBench(plan.syntax));
   if (want('9') || want('10')) results.history = await section('history', () => historyBench(plan.history));
+  if (want('11')) results.carry = await section('carry', () => Promise.resolve(carryBench(plan.carry)));
   const given = args.includes('--server') ? args[args.indexOf('--server') + 1] : undefined;
   if (want('8')) {
     results.judge = await section('judge cache', async () => {
@@ -382,6 +403,7 @@ async function main(): Promise<number> {
   if (results.syntax) rows.push(syntaxRow(results.syntax));
   if (want('8')) rows.push(judgeRow(results.judge));
   if (results.history) rows.push(...historyRows(results.history));
+  if (results.carry) rows.push(...carryRows(results.carry));
   if (results.concurrency) rows.push(...concurrencyRows(results.concurrency.lockstep, results.concurrency.spread, results.concurrency.sequential));
   const elapsed = (Date.now() - started) / 1000;
   const durations = Object.entries(results.durations).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ');

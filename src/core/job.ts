@@ -32,7 +32,7 @@ export function skillJob(skill: Skill, task: Task): Job {
     messages: (prior) => buildGenerationMessages(skill, task, prior),
     extract: (text) => (skill.expectsCode ? extractCode(text) : text.trim()),
     gate: (answer, code, strict) => gate(answer, code, skill, task, strict),
-    fit: (code) => fitToSelection(code, task.selection),
+    fit: (code) => fitToSelection(code, task.selection, task.eol),
     judgeMessages: (proposal, conversation) => (conversation ? buildSelfJudgeMessages(conversation) : buildJudgeMessages(skill, task, proposal)),
     code: skill.expectsCode,
   };

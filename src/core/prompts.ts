@@ -12,6 +12,8 @@ export interface Task {
   after: string;
   /** The user's typed instruction (custom skill), if any. */
   instruction?: string;
+  /** The document's line ending (default: the selection's own, else `\n`): a one-line selection has none to go by. */
+  eol?: '\n' | '\r\n';
 }
 
 /** The task with at most `lines` lines of context either side: a run continued after the setting was lowered. */
@@ -113,10 +115,10 @@ function commonIndent(lines: readonly string[]): string {
 
 /**
  * Fits the model's code to the selection it replaces: the selection's own indentation, line
- * endings and trailing newline, whatever indentation the model chose.
+ * endings (the document's, when given) and trailing newline, whatever indentation the model chose.
  */
-export function fitToSelection(code: string, selection: string): string {
-  const eol = selection.includes('\r\n') ? '\r\n' : '\n';
+export function fitToSelection(code: string, selection: string, documentEol?: '\n' | '\r\n'): string {
+  const eol = documentEol ?? (selection.includes('\r\n') ? '\r\n' : '\n');
   const selLines = selection.split(/\r?\n/);
   const trailingNewline = selection.endsWith('\n');
   if (trailingNewline) selLines.pop();

@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import { placeOf } from '../core/proposalDiff';
 
 /**
  * Follows where a piece of text sits in a document while the user keeps editing, so that a
@@ -36,9 +37,11 @@ export class TextAnchor {
       const end = start + this.length;
       const changeEnd = c.rangeOffset + c.rangeLength;
       const delta = c.text.length - c.rangeLength;
-      if (changeEnd <= start && !(c.rangeLength === 0 && c.rangeOffset === start && this.length === 0)) {
+      // The same rule places the edit in the proposal's side (carryInto), so both agree where the region is.
+      const place = placeOf(this, { offset: c.rangeOffset, length: c.rangeLength, text: c.text });
+      if (place === 'before') {
         this.offset += delta;
-      } else if (c.rangeOffset >= end) {
+      } else if (place === 'after') {
         continue;
       } else {
         // The edit overlaps the region: it now spans both, so a diff shows the user's edit, not a guess.

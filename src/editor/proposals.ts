@@ -28,11 +28,6 @@ export interface Proposal {
   side: ProposalSide;
   /** Some of its changes were applied (Apply Selected Changes). */
   appliedSome?: boolean;
-  /**
-   * The document's texts just before and after each partial apply: an undo or redo of one is ours too, so the
-   * proposal keeps (or drops again) that change instead of taking the undo for the user's edit.
-   */
-  applyStates?: Set<string>;
   /** Continues the run past this proposal's tier with the user's feedback (absent: nothing to continue). */
   escalate?: (feedback: string, surface?: RunSurface) => Promise<RunReport>;
   /** The run it came from, for the history. */
@@ -83,11 +78,12 @@ export class ProposalManager implements vscode.Disposable {
       vscode.workspace.onDidChangeTextDocument((e) => {
         const uri = e.document.uri.toString();
         const own = (a: TextAnchor) => this.ownEdits.has(a) && this.ownEdits.get(a) === e.document.getText();
-        for (const a of this.anchors) if (a.uri.toString() === uri && !own(a)) a.follow(e.contentChanges);
-        // The right side is the document with the proposal in it: the user's edits elsewhere go into it too.
+        // The right side is the document with the proposal in it: the user's edits elsewhere go into it too,
+        // placed by the anchored region as it was before this change, so the sides go first.
         for (const p of this.proposals.values()) {
-          if (p.anchor.uri.toString() === uri) p.side.follow(e, own(p.anchor) || p.applyStates?.has(e.document.getText()) === true);
+          if (p.anchor.uri.toString() === uri) p.side.follow(e, { offset: p.anchor.offset, length: p.anchor.length }, own(p.anchor));
         }
+        for (const a of this.anchors) if (a.uri.toString() === uri && !own(a)) a.follow(e.contentChanges);
       }),
       vscode.window.tabGroups.onDidChangeTabs((e) => {
         // Closing the diff tab discards its proposal and frees its memory. Moving it to another group is
@@ -254,6 +250,9 @@ export class ProposalManager implements vscode.Disposable {
       if (p.anchor.locate(text) === undefined) {
         return refuse(`The selected code in ${file} was changed since the run started, so the proposal was not applied; run the skill again.`);
       }
+      if (p.side.lostLine !== undefined) {
+        return refuse(`Your edit at line ${p.side.lostLine} of ${file} is in lines the proposal changes outside the selected code, so Apply would undo it and the proposal was not applied; run the skill again.`);
+      }
       if (hunks.length === 0) return refuse(`The proposal is the same as ${file} now, so there is nothing to apply.`);
       const chosen = which === 'all' ? hunks.map((_, i) => i) : which === 'selected' ? this.selectedHunks(p, hunks) : which;
       if (chosen === undefined || chosen.length === 0) {
@@ -274,8 +273,7 @@ export class ProposalManager implements vscode.Disposable {
         this.ownEdits.delete(p.anchor);
       }
       if (done) {
-        this.rebase(p, document, edits);
-        p.applyStates = (p.applyStates ?? new Set()).add(text).add(document.getText());
+        this.rebase(p, document, text, edits);
         break;
       }
       const versionChanged = document.version !== version;
@@ -297,12 +295,13 @@ export class ProposalManager implements vscode.Disposable {
   }
 
   /** After an apply, the anchor covers the selected region and the applied changes as they now read. */
-  private rebase(p: Proposal, document: vscode.TextDocument, edits: readonly TextChange[]): void {
+  private rebase(p: Proposal, document: vscode.TextDocument, before: string, edits: readonly TextChange[]): void {
     const start = Math.min(p.anchor.offset, ...edits.map((e) => e.offset));
     const end = Math.max(p.anchor.offset + p.anchor.length, ...edits.map((e) => e.offset + e.length));
     const grown = edits.reduce((n, e) => n + e.text.length - e.length, 0);
-    p.anchor.rebase(start, document.getText().slice(start, end + grown));
-    p.side.reset(document.getText());
+    const after = document.getText();
+    p.anchor.rebase(start, after.slice(start, end + grown));
+    p.side.reset(before, after);
   }
 
   /** Closes the proposals on this anchor and their diffs, but keeps following the text: a continued run reuses it. */

@@ -210,6 +210,7 @@ async function runOnRange(
   const { before, after } = surroundings(document, range, settings.contextLines);
   const task: Task = {
     filePath: vscode.workspace.asRelativePath(document.uri), languageId: document.languageId, selection: anchor.original, before, after,
+    eol: document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n',
     ...(choice.instruction && { instruction: choice.instruction }),
   };
   deps.log.info((deps.demo ? '[demo] ' : '') + runHeader(choice.skill.id, describeWhere(document, range), tiers) + (note ? ` (${note})` : ''));

@@ -3,7 +3,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { RunReport } from '../../src/core/report';
-import { activateForTest, codeReply, draftTabs, logSince, isJudge, openWith, proposalTabs, runSkill, select, sleep, suiteWithFake, verdictReply, waitFor } from './support/host';
+import { activateForTest, codeReply, draftTabs, lastUserMessage, logSince, isJudge, openWith, proposalTabs, runSkill, select, sleep, suiteWithFake, verdictReply, waitFor } from './support/host';
 
 type HunksResult = { applied: boolean; remaining: number; reason?: string };
 type ApplyResult = { applied: boolean; reason?: string };
@@ -218,6 +218,35 @@ describe('review: edit the proposal, take some of its changes', function () {
     assert.equal(editor.document.getText(), `// header\n${TWO}\n// footer\n`);
   });
 
+  it('after Apply Selected Changes, text typed and then deleted, or typed and undone, does not come back on the next Apply', async () => {
+    const { editor } = await proposed();
+    assert.deepEqual(await applyHunks({ hunks: [1] }), { applied: true, remaining: 1 });
+    const end = new vscode.Position(editor.document.lineCount - 1, 0);
+    // Typed, then deleted by typing: the text is the one our partial apply left, but the edit is the user's.
+    await editor.edit((b) => b.insert(end, 'x'));
+    await editor.edit((b) => b.delete(new vscode.Range(end, end.translate(0, 1))));
+    // Typed, then undone.
+    await editor.edit((b) => b.insert(end, 'y'));
+    await vscode.window.showTextDocument(editor.document);
+    await vscode.commands.executeCommand('undo');
+    assert.equal(editor.document.getText(), `// header\n${SOURCE.replace('mean };', 'mean: Number(mean.toFixed(2)) };')}// footer\n`);
+    assert.deepEqual(await applyHunks({ hunks: [0] }), { applied: true, remaining: 0 });
+    assert.equal(editor.document.getText(), `// header\n${TWO}\n// footer\n`, 'nothing the user deleted came back');
+  });
+
+  it('undoing a partial apply after an edit elsewhere (undone first) puts the change back in the proposal', async () => {
+    const { editor } = await proposed();
+    const before = editor.document.getText();
+    assert.deepEqual(await applyHunks({ hunks: [1] }), { applied: true, remaining: 1 });
+    await editor.edit((b) => b.insert(new vscode.Position(0, 0), '// elsewhere\n'));
+    await vscode.window.showTextDocument(editor.document);
+    await vscode.commands.executeCommand('undo');
+    await vscode.commands.executeCommand('undo');
+    assert.equal(editor.document.getText(), before, 'both undone');
+    assert.deepEqual(await applyProposal(), { applied: true });
+    assert.equal(editor.document.getText(), `// header\n${TWO}\n// footer\n`, 'the whole proposal, and nothing the user undid');
+  });
+
   it('says which hunks exist when asked for one that does not, and where to put the cursor', async () => {
     const { editor } = await proposed();
     const before = editor.document.getText();
@@ -244,6 +273,17 @@ describe('review: edit the proposal, take some of its changes', function () {
     assert.ok(right.getText().includes('toFixed(1)'), 'and keeps the user\'s edit of the proposal');
     assert.deepEqual(await vscode.commands.executeCommand<ApplyResult>('hyperguild.applyProposal', right.uri), { applied: true });
     assert.equal(editor.document.getText(), `"use strict";\n// header\n${TWO.replace('toFixed(2)', 'toFixed(1)')}\n// FOOTER\n`);
+  });
+
+  it('an edit of the document in a line the user also changed in the proposal, outside the selection: Apply refuses with the line, nothing changes', async () => {
+    const { editor, right } = await proposed();
+    await editProposal(right, '// footer', '// footer, edited in the proposal');
+    await editor.edit((b) => b.insert(new vscode.Position(7, 3), 'my '));
+    const mine = editor.document.getText();
+    const result = await vscode.commands.executeCommand<ApplyResult>('hyperguild.applyProposal', right.uri);
+    assert.equal(result.applied, false);
+    assert.match(result.reason ?? '', /^Your edit at line 8 of Untitled-\d+ is in lines the proposal changes outside the selected code, so Apply would undo it and the proposal was not applied; run the skill again\.$/);
+    assert.equal(editor.document.getText(), mine);
   });
 
   it('an edit inside the selected code makes Apply and Apply Selected Changes refuse, changing nothing', async () => {
@@ -299,5 +339,42 @@ describe('review: edit the proposal, take some of its changes', function () {
     await waitFor(() => proposalTabs().length === 0, 'the diff closed');
     assert.equal(editor.document.getText(), before);
     await sleep(50);
+  });
+});
+
+// The answer changes the selection's last line (a function becomes an arrow function: `}` → `};`); a one-line
+// selection in a CRLF file is answered with two lines.
+const ARROW = 'const stats = (xs) => {\n  const total = xs.reduce((a, b) => a + b, 0);\n  return { total, mean: total / xs.length };\n};';
+const ONE_LINE = 'let a = 1;';
+const TWO_LINES = 'let a = 1;\nconsole.log(a);';
+
+describe('review: typing next to the proposal\'s changes, and line endings', function () {
+  this.timeout(30_000);
+  suiteWithFake({
+    models: [{ id: 'qwen-7b' }], loaded: 'qwen-7b',
+    responder: (r) => (isJudge(r) ? verdictReply('accept', 'correct') : codeReply(lastUserMessage(r).includes('function stats') ? ARROW : TWO_LINES)),
+  }, ['qwen-7b']);
+
+  it('typing right after the selected function\'s closing brace, on the line the answer changed, survives Apply', async () => {
+    const editor = await openWith(`${SOURCE}// footer\n`, 'javascript');
+    select(editor, 0, 5);
+    assert.equal((await runSkill()).status, 'accepted');
+    await rightSide();
+    // The selection ends right after the brace: the typing is outside it, on a line the proposal changes.
+    await editor.edit((b) => b.insert(new vscode.Position(5, 1), ' // note'));
+    const result = await applyProposal();
+    assert.deepEqual(result, { applied: true }, result.reason);
+    assert.equal(editor.document.getText(), `${ARROW} // note\n// footer\n`, 'the note is kept, after the new last line');
+  });
+
+  it('a CRLF file, a one-line selection answered with two lines: Apply writes CRLF and leaves no change behind', async () => {
+    const editor = await openWith(`${ONE_LINE}\r\nlet b = 2;\r\n`, 'javascript');
+    assert.equal(editor.document.eol, vscode.EndOfLine.CRLF);
+    select(editor, 0, 0);
+    assert.equal((await runSkill()).status, 'accepted');
+    await rightSide();
+    assert.deepEqual(await applyHunks({ hunks: [0] }), { applied: true, remaining: 0 });
+    assert.equal(editor.document.getText(), `${TWO_LINES.replace('\n', '\r\n')}\r\nlet b = 2;\r\n`);
+    await waitFor(() => proposalTabs().length === 0, 'nothing left: the proposal closed');
   });
 });

@@ -3,7 +3,10 @@
 // same class through real edits; these pin the offsets exactly.
 import * as assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
-import { TextAnchor } from '../../src/editor/anchor';
+import { TextAnchor, withProposal } from '../../src/editor/anchor';
+import { carryInto, hunkEdits, lineHunks, type Region, type TextChange } from '../../src/core/proposalDiff';
+
+const carry = (base: string, side: string, keep: Region, changes: readonly TextChange[]) => carryInto(base, side, keep, changes).text;
 
 const uri = {} as vscode.Uri;
 const DOC = 'head\nlet x = 1;\nx++;\ntail\n';
@@ -53,13 +56,22 @@ describe('faults: the anchor of a proposal', () => {
     assert.equal(a.touched, false);
   });
 
-  it('typing right before or right after the selection does not touch it', () => {
-    const a = new TextAnchor(uri, DOC.indexOf(SEL), SEL);
+  it('typing right before or right after the selection, on lines the proposal changed: Apply keeps the typing (or refuses)', () => {
     const at = DOC.indexOf(SEL);
-    a.follow([change('  ', at, 0)]);
-    a.follow([change(';', at + 2 + SEL.length, 0)]);
-    assert.equal(a.touched, false);
+    const a = new TextAnchor(uri, at, SEL);
+    // The proposal changes both the first and the last line of the selection.
+    let side = withProposal(DOC, a, 'const x = 1;\nx += 1;');
+    let doc = DOC;
+    for (const typed of [change('  ', at, 0), change(' // note', at + 2 + SEL.length, 0)]) {
+      side = carry(doc, side, { offset: a.offset, length: a.length }, [{ offset: typed.rangeOffset, length: typed.rangeLength, text: typed.text }]);
+      a.follow([typed]);
+      doc = edit(doc, typed);
+    }
     assert.equal(a.offset, at + 2);
+    if (a.locate(doc) === undefined) return; // Apply refuses: nothing is written, nothing lost.
+    const hunks = lineHunks(doc, side);
+    const applied = hunkEdits(side, hunks, hunks.map((_, i) => i)).reduce((t, e) => t.slice(0, e.offset) + e.text + t.slice(e.offset + e.length), doc);
+    assert.equal(applied, 'head\n  const x = 1;\nx += 1; // note\ntail\n', 'Apply writes the proposal with both pieces of typing in it');
   });
 
   it('an edit inside the selection: touched, never located elsewhere, and the region spans the edit', () => {

@@ -61,6 +61,11 @@ describe('prompts', () => {
     assert.equal(fitToSelection('\t\tx();\n\t\ty();', '  x();'), '  x();\n  y();');
   });
 
+  it('a one-line selection (no line ending of its own) in a CRLF document is answered with CRLF lines', () => {
+    assert.equal(fitToSelection('let a = 1;\nconsole.log(a);', 'let a = 1;', '\r\n'), 'let a = 1;\r\nconsole.log(a);');
+    assert.equal(fitToSelection('a();\r\nb();', 'a();', '\n'), 'a();\nb();');
+  });
+
   it('calls code the same only when line endings, trailing whitespace or the base indentation differ', () => {
     assert.ok(sameCode('if (a) {\n  b();  \n}\n', '    if (a) {\r\n      b();\r\n    }\r\n'));
     assert.ok(!sameCode('a();', 'b();'));
