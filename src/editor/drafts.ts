@@ -144,6 +144,8 @@ export class DraftSession {
       if (this.dismissed) return;
       const column = columnOf(old && diffTabOf(old));
       await inTabOrder(async () => {
+        // Closed while this open waited its turn: the run is over, so nothing opens.
+        if (this.dismissed) return;
         await vscode.commands.executeCommand('vscode.diff', this.anchor.uri, uri, `${title} ↔ ${path.basename(this.anchor.uri.path)}`, {
           preview: false, preserveFocus: true, viewColumn: column ?? vscode.ViewColumn.Beside,
         });

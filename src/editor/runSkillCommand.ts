@@ -280,6 +280,8 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume, con
     log.info(outcomeLine(result, tiers.length));
     const report = toRunReport(result, anchor.original);
     if (result.status !== 'accepted' || result.proposal === undefined || !result.accepted) {
+      // The run is over: its draft goes before the failure is told, so no draft outlives the report.
+      await draft?.close();
       let keepAnchor = false;
       // The sentence names each tier's reason (what to fix); the attempt lines above carry the detail; the buttons
       // the next step. "On the cloud tiers only" keeps following the selection until it is used or replaced.
@@ -323,7 +325,8 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume, con
     remember({ status: 'failed', message: failed.message ?? '', attempts: [] });
     return failed;
   } finally {
-    void draft?.close();
+    // Closed before the report is returned (a no-op when already closed): a run leaves no draft behind.
+    await draft?.close();
     gate?.dispose();
     lease.release();
     deps.runs.end(controller);
