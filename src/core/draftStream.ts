@@ -4,6 +4,14 @@ import type { RunEvent } from './orchestrator';
 
 /** At most one update of a draft per this many milliseconds. */
 export const DRAFT_UPDATE_MS = 100;
+/**
+ * Code up to this size is updated whenever a line completes (at most once per DRAFT_UPDATE_MS); a bigger draft
+ * when its code has grown by DRAFT_GROWTH of what it shows. Each update costs the whole text (fitted, spliced into
+ * the document, sent to the workbench), so updates of a long draft at a fixed rate would cost its length times the
+ * stream's duration; growing by a fraction keeps a whole answer's updates to a few times its length.
+ */
+export const SMALL_DRAFT_CHARS = 16 * 1024;
+export const DRAFT_GROWTH = 0.25;
 const REASON_CHARS = 60;
 
 const short = (text: string) => (text.length > REASON_CHARS ? `${text.slice(0, REASON_CHARS - 1).trimEnd()}…` : text);
@@ -23,6 +31,11 @@ export class DraftCodeReader {
   private text = '';
   /** Characters looked at so far. */
   scanned = 0;
+
+  /** The code's length so far (a string's length costs nothing, however it was built). */
+  get length(): number {
+    return this.text.length;
+  }
 
   /** Adds a piece of the answer; true when the code gained a line. */
   push(delta: string): boolean {
@@ -65,7 +78,8 @@ export class DraftCodeReader {
 /**
  * What a run's draft shows, from the run's events: the title (`drafting · model · 1/3`, then `verifying…`, then
  * `escalated: reason → next tier`) and the complete lines of the tier's code so far, handed to `show` at most once
- * per DRAFT_UPDATE_MS while the code streams, at once when the title changes. Pure: the editor does the showing.
+ * per DRAFT_UPDATE_MS while the code streams (past SMALL_DRAFT_CHARS, when it has grown by DRAFT_GROWTH), at once
+ * when the title changes. Pure: the editor does the showing.
  * Each piece is read once (DraftCodeReader) and the code is taken only when the throttle lets an update through.
  */
 export class DraftStream {
@@ -73,6 +87,8 @@ export class DraftStream {
   private reader = new DraftCodeReader();
   /** Characters read by the earlier tiers' readers. */
   private scannedBefore = 0;
+  /** The length of the code the current draft shows. */
+  private shownChars = 0;
 
   constructor(
     private readonly show: (title: string, code: string) => void,
@@ -91,15 +107,18 @@ export class DraftStream {
       this.tier = { label: e.tier.label, index: e.tierIndex, count: e.tierCount };
       this.scannedBefore += this.reader.scanned;
       this.reader = new DraftCodeReader();
+      this.shownChars = 0;
     } else if (e.type === 'text' && this.tier) {
       // The draft grows by whole lines of code: nothing to do until one is complete.
       if (!this.reader.push(e.delta)) return;
+      if (this.shownChars >= SMALL_DRAFT_CHARS && this.reader.length < this.shownChars * (1 + DRAFT_GROWTH)) return;
       const title = `drafting · ${this.tier.label} · ${this.tier.index + 1}/${this.tier.count}`;
       // The code is taken when the update goes through, not at each line (a tier-start cancels this first);
       // by then a block closed empty may have none.
       this.throttle.schedule(() => {
         const now = this.reader.code;
         if (now === undefined) return;
+        this.shownChars = now.length;
         this.show(title, now);
       });
     } else if (e.type === 'verifying' && this.tier && code !== undefined) {

@@ -66,6 +66,19 @@ describe('draft stream', () => {
     for (const s of drafting) assert.ok(extractCode(answer)!.startsWith(s.code), 'each update is the code so far');
   });
 
+  it('updates a long draft a few times its length in all, however long it streams', () => {
+    // 256 KiB, 4 characters every 2 ms: 131 s of streaming. Each update costs the whole text (fitted, spliced
+    // into the document, sent to the workbench); ten a second would be 1,300 updates of 128 KiB on average.
+    const answer = answerOf(256 * 1024);
+    const { shown } = streamed(answer, 4, 2);
+    const drafting = shown.filter((s) => s.title.startsWith('drafting'));
+    const work = drafting.reduce((sum, s) => sum + s.code.length, 0);
+    assert.ok(work <= 8 * answer.length, `${drafting.length} updates of ${work} characters in all for a ${answer.length}-character answer (${(work / answer.length).toFixed(1)}×)`);
+    // The code still shows early and grows: the first lines at once, then every line while the draft is small.
+    assert.ok(drafting.length >= 10, `${drafting.length} updates`);
+    assert.equal(shown[shown.length - 1].code, extractCode(answer), 'verifying shows all of it');
+  });
+
   it('shows what draftCode reads from the answer so far, however the answer is cut into pieces', () => {
     const answers = [
       'No code here.\nAt all.\n',
