@@ -1,5 +1,6 @@
 // `npm run bench [-- --quick] [-- --only=1,3] [-- --server URL]`: the benchmarks (1–6 of issue 6, 7 the syntax gate, 8
-// the judge's prompt cache against a genuine llama-server at URL, 9–10 the history), a table on stdout and, for
+// the judge's prompt cache against a genuine llama-server at URL, 9–10 the history, 11 the live draft's CPU on a
+// long answer), a table on stdout and, for
 // a full run of all of them, bench/RESULTS.md. Benchmarks, not tests: a figure that misses its target is
 // reported, never a failure; the exit code is 1 only when a benchmark could not run or a run went wrong
 // (a run not completed, cross-talk between runs, a host start that failed).
@@ -17,6 +18,7 @@ import { startupBench, type StartupResult } from './startup';
 import { syntaxGateBench, type SyntaxGateResult } from './syntaxGate';
 import { judgeCacheBench, percent, type JudgeCacheResult } from './judgeCache';
 import { historyBench, type HistoryBenchResult } from './history';
+import { draftCpuBench, type DraftCpuResult } from './draftCpu';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -29,6 +31,7 @@ interface Plan {
   concurrency: { rounds: number; parallel: number; spreadMs: number };
   syntax: { iterations: number };
   history: { appends: number; runs: number; reports: number };
+  draft: { kib: number; runs: number; baselineRuns: number };
 }
 
 const FULL: Plan = {
@@ -40,6 +43,7 @@ const FULL: Plan = {
   concurrency: { rounds: 6, parallel: 20, spreadMs: 500 },
   syntax: { iterations: 200 },
   history: { appends: 1000, runs: 10_000, reports: 10 },
+  draft: { kib: 256, runs: 5, baselineRuns: 1 },
 };
 
 /** Proves every benchmark works, in about a minute; its figures are not the results. */
@@ -52,6 +56,7 @@ const QUICK: Plan = {
   concurrency: { rounds: 1, parallel: 20, spreadMs: 500 },
   syntax: { iterations: 10 },
   history: { appends: 50, runs: 10_000, reports: 2 },
+  draft: { kib: 32, runs: 1, baselineRuns: 1 },
 };
 
 const log = (line: string) => console.log(`[bench] ${line}`);
@@ -148,6 +153,15 @@ function historyRows(r: HistoryBenchResult): Row[] {
       ours: ms(r.report, 0), baseline: `reading alone: ${ms(r.readOnly, 0)}`, ratio: '', target: '≤ 300 ms', result: verdict(r.report.median <= 300),
     },
   ];
+}
+
+function draftRow(r: DraftCpuResult): Row {
+  return {
+    n: '11', what: `Live draft, CPU for a ${kib(r.answerChars)} answer (${r.lines} lines) streamed in 4-character pieces 2 ms apart (${num(r.streamSeconds, 0)} s, simulated clock): reading the stream, and each update's text fitted, spliced into the document and serialized (${r.ours.updates} updates; ${r.ours.cpuMs.n} runs)`,
+    ours: `${ms(r.ours.cpuMs, 0)} in all`, baseline: `the draft before (the answer re-read at every line, up to 10 updates a second): ${ms(r.before.cpuMs, 0)}, ${r.before.updates} updates`,
+    ratio: `${times(r.before.cpuMs.median, r.ours.cpuMs.median)} less; characters read ${num(r.ours.scanned / r.answerChars, 1)}× the answer (before: ${num(r.before.scanned / r.answerChars, 0)}×)`,
+    target: '≤ 100 ms', result: verdict(r.ours.cpuMs.median <= 100),
+  };
 }
 
 function judgeRow(r: JudgeCacheResult | undefined): Row {
@@ -251,6 +265,7 @@ interface Results {
   syntax?: SyntaxGateResult;
   judge?: JudgeCacheResult;
   history?: HistoryBenchResult;
+  draft?: DraftCpuResult;
   errors: string[];
   durations: Record<string, number>;
 }
@@ -309,6 +324,13 @@ function details(plan: Plan, r: Results): string {
       '', 'In lockstep every run reaches each transition (stream end → judge request → next tier) in the same millisecond as the other 19, so each waits for their work on the one thread that also runs the fakes; the bare replay shows how much of that queue HTTP and the fakes make by themselves.',
       ...[c.lockstep, c.spread].flatMap((x) => x.failures).slice(0, 5).map((f) => `- failure: ${f}`), '');
   }
+  if (r.draft) {
+    const d = r.draft;
+    out.push('### 11. The live draft on a long answer', '',
+      `Method: a ${kib(d.answerChars)} answer (a sentence, then one fenced block of ${d.lines} lines) cut into 4-character pieces, one every 2 ms on a simulated clock (${num(d.streamSeconds, 0)} s of streaming, a fast local model), goes as \`text\` events through \`DraftStream\` (out/src) with the extension's throttle (its timer fired at each 100 ms of the clock). Each update's text is built as \`DraftSession.show\` builds it: \`fitToSelection\` of the code, spliced into a 200-line document, then \`JSON.stringify\` (what VS Code's RPC does when the workbench reads the draft). Measured: the process's CPU (user + system) over the whole stream, verifying included. Baseline, interleaved in the same process on the same stream: the draft before issue 26 (the answer so far re-read with \`draftCode\` at every completed line, before the throttle). The workbench's own work on each update (another process) is not counted; \`npm run bench:draft\` measures the extension host in the real host.`, '',
+      `- Hyperguild: ${ms(d.ours.cpuMs, 0)} of CPU for the whole answer, ${d.ours.updates} updates (every completed line while the code is under 16 KiB, at most 10 a second; then each time it has grown by a quarter), ${d.ours.scanned} characters read (${num(d.ours.scanned / d.answerChars, 1)}× the answer)`,
+      `- Before: ${ms(d.before.cpuMs, 0)}, ${d.before.updates} updates, ${d.before.scanned} characters read (${num(d.before.scanned / d.answerChars, 0)}× the answer)`, '');
+  }
   return out.join('\n');
 }
 
@@ -339,6 +361,7 @@ async function main(): Promise<number> {
   if (want('5')) results.polling = await section('polling', () => pollingBench(plan.polling));
   if (want('7')) results.syntax = await section('syntax gate', () => syntaxGateBench(plan.syntax));
   if (want('9') || want('10')) results.history = await section('history', () => historyBench(plan.history));
+  if (want('11')) results.draft = await section('live draft', () => Promise.resolve(draftCpuBench(plan.draft)));
   const server = args.includes('--server') ? args[args.indexOf('--server') + 1] : undefined;
   if (want('8') && server) results.judge = await section('judge cache', () => judgeCacheBench(server, plan.quick ? 2 : 20, log));
   if (want('6')) {
@@ -366,6 +389,7 @@ async function main(): Promise<number> {
   if (results.syntax) rows.push(syntaxRow(results.syntax));
   if (want('8')) rows.push(judgeRow(results.judge));
   if (results.history) rows.push(...historyRows(results.history));
+  if (results.draft) rows.push(draftRow(results.draft));
   if (results.concurrency) rows.push(...concurrencyRows(results.concurrency.lockstep, results.concurrency.spread, results.concurrency.sequential));
   const elapsed = (Date.now() - started) / 1000;
   const durations = Object.entries(results.durations).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ');
