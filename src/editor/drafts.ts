@@ -68,8 +68,8 @@ function tabAppears(uri: vscode.Uri): Promise<void> {
 
 /**
  * One run's draft: opens beside the editor at the first line of code, titled so it cannot pass for a
- * proposal (DraftStream says what it shows, and when), and grows as lines arrive. A new title is a new tab in the old one's place
- * (VS Code cannot rename a tab). If the user closes it, the run shows no more drafts.
+ * proposal, and grows as lines arrive (DraftStream says what it shows, and when). A new title is a new
+ * tab in the old one's place (VS Code cannot rename a tab). If the user closes it, the run shows no more drafts.
  */
 export class DraftSession {
   private uri: vscode.Uri | undefined;
