@@ -280,8 +280,9 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume, con
     log.info(outcomeLine(result, tiers.length));
     const report = toRunReport(result, anchor.original);
     if (result.status !== 'accepted' || result.proposal === undefined || !result.accepted) {
-      // The run is over: its draft goes before the failure is told, so no draft outlives the report.
-      await draft?.close();
+      // The run is over: its draft goes before the failure is told, so no draft outlives the report. A cancel
+      // is answered at once instead; its draft closes just after (finally).
+      if (result.status !== 'cancelled') await draft?.close();
       let keepAnchor = false;
       // The sentence names each tier's reason (what to fix); the attempt lines above carry the detail; the buttons
       // the next step. "On the cloud tiers only" keeps following the selection until it is used or replaced.
@@ -303,6 +304,7 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume, con
     if (document.isClosed && document.uri.scheme === 'untitled') {
       // An untitled document closed during the run is gone: opening it again would conjure an empty one.
       deps.proposals.release(anchor);
+      await draft?.close();
       const message = `The document was closed while "${choice.skill.title}" ran, so the answer by ${result.accepted.model} was dropped; run the skill again.`;
       tell(log, surface, message, 'warning');
       remember({ status: 'failed', message, attempts: result.attempts });
@@ -319,14 +321,15 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume, con
     return report;
   } catch (err) {
     deps.proposals.release(anchor);
+    await draft?.close();
     const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
     log.error(detail);
     const failed = failWith(log, surface, `Hyperguild could not finish "${choice.skill.title}" because of an internal error; the log has the detail.`);
     remember({ status: 'failed', message: failed.message ?? '', attempts: [] });
     return failed;
   } finally {
-    // Closed before the report is returned (a no-op when already closed): a run leaves no draft behind.
-    await draft?.close();
+    // A cancelled run's draft (closing twice is harmless).
+    void draft?.close();
     gate?.dispose();
     lease.release();
     deps.runs.end(controller);
