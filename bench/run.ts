@@ -1,5 +1,6 @@
 // `npm run bench [-- --quick] [-- --only=1,3] [-- --server URL]`: the benchmarks (1–6 of issue 6, 7 the syntax gate, 8
-// the judge's prompt cache against a genuine llama-server: ../shared/bin's, or the one at URL, 9–10 the history, 11 carrying a keystroke into a proposal), a table on stdout and, for
+// the judge's prompt cache against a genuine llama-server: ../shared/bin's, or the one at URL, 9–10 the history, 11 carrying a keystroke
+// into a proposal, 12 the live draft's CPU on a long answer), a table on stdout and, for
 // a full run of all of them, bench/RESULTS.md. Benchmarks, not tests: a figure that misses its target is
 // reported, never a failure; the exit code is 1 only when a benchmark could not run or a run went wrong
 // (a run not completed, cross-talk between runs, a host start that failed).
@@ -18,6 +19,7 @@ import { syntaxGateBench, type SyntaxGateResult } from './syntaxGate';
 import { benchServer, judgeCacheBench, percent, type JudgeCacheResult } from './judgeCache';
 import { historyBench, type HistoryBenchResult } from './history';
 import { carryBench, type CarryBenchResult } from './carry';
+import { draftCpuBench, type DraftCpuResult } from './draftCpu';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -31,6 +33,7 @@ interface Plan {
   syntax: { iterations: number };
   history: { appends: number; runs: number; reports: number; tooltipRuns: number };
   carry: { keystrokes: number; wholeDocument: number };
+  draft: { kib: number; runs: number; baselineRuns: number };
 }
 
 const FULL: Plan = {
@@ -43,6 +46,7 @@ const FULL: Plan = {
   syntax: { iterations: 200 },
   history: { appends: 1000, runs: 10_000, reports: 10, tooltipRuns: 15_000 },
   carry: { keystrokes: 500, wholeDocument: 10 },
+  draft: { kib: 256, runs: 5, baselineRuns: 1 },
 };
 
 /** Proves every benchmark works, in about a minute; its figures are not the results. */
@@ -56,6 +60,7 @@ const QUICK: Plan = {
   syntax: { iterations: 10 },
   history: { appends: 50, runs: 10_000, reports: 2, tooltipRuns: 15_000 },
   carry: { keystrokes: 50, wholeDocument: 3 },
+  draft: { kib: 32, runs: 1, baselineRuns: 1 },
 };
 
 const log = (line: string) => console.log(`[bench] ${line}`);
@@ -168,6 +173,15 @@ function carryRows(r: CarryBenchResult): Row[] {
   }));
 }
 
+function draftRow(r: DraftCpuResult): Row {
+  return {
+    n: '12', what: `Live draft, CPU for a ${kib(r.answerChars)} answer (${r.lines} lines) streamed in 4-character pieces 2 ms apart (${num(r.streamSeconds, 0)} s, simulated clock): reading the stream, and each update's text fitted, spliced into the document and serialized (${r.ours.updates} updates; ${r.ours.cpuMs.n} runs)`,
+    ours: `${ms(r.ours.cpuMs, 0)} in all`, baseline: `the draft before (the answer re-read at every line, up to 10 updates a second): ${ms(r.before.cpuMs, 0)}, ${r.before.updates} updates`,
+    ratio: `${times(r.before.cpuMs.median, r.ours.cpuMs.median)} less; characters read ${num(r.ours.scanned / r.answerChars, 1)}× the answer (before: ${num(r.before.scanned / r.answerChars, 0)}×)`,
+    target: '≤ 100 ms', result: verdict(r.ours.cpuMs.median <= 100),
+  };
+}
+
 function judgeRow(r: JudgeCacheResult | undefined): Row {
   const what = 'Judge prompt evaluated afresh by a genuine llama-server: the self-judge continuing the generation\'s conversation vs the old judge with a prompt of its own, each right after its own generation, interleaved';
   if (!r) return { n: '8', what, ours: 'skipped: needs a genuine llama-server (../shared/bin/llama-server, or `npm run bench -- --server URL`)', baseline: '', ratio: '', target: '≤ 15 %', result: 'info' };
@@ -270,6 +284,7 @@ interface Results {
   judge?: JudgeCacheResult;
   history?: HistoryBenchResult;
   carry?: CarryBenchResult;
+  draft?: DraftCpuResult;
   errors: string[];
   durations: Record<string, number>;
 }
@@ -334,6 +349,13 @@ function details(plan: Plan, r: Results): string {
       'Each carry returns the region where the proposal differs from the document, and the next keystroke passes it back, so nothing is compared; without it (the first keystroke after the proposal opens or after an apply, and every keystroke while the proposal has unsaved edits, whose editor text is a new string each time) the texts around the region are compared once, linearly, with no diff (the last row).',
       ...r.carry.cases.map((c) => `- ${c.changedLines} changed lines, keystroke ${c.where}${c.compared ? ', texts compared' : ''}: ${ms(c.ours, 3)}; whole-document diff ${ms(c.wholeDocument, 1)}; bare splice ${ms(c.splice, 3)}`), '');
   }
+  if (r.draft) {
+    const d = r.draft;
+    out.push('### 12. The live draft on a long answer', '',
+      `Method: a ${kib(d.answerChars)} answer (a sentence, then one fenced block of ${d.lines} lines) cut into 4-character pieces, one every 2 ms on a simulated clock (${num(d.streamSeconds, 0)} s of streaming, a fast local model), goes as \`text\` events through \`DraftStream\` (out/src) with the extension's throttle (its timer fired at each 100 ms of the clock). Each update's text is built as \`DraftSession.show\` builds it: \`fitToSelection\` of the code, spliced into a 200-line document, then \`JSON.stringify\` (what VS Code's RPC does when the workbench reads the draft). Measured: the process's CPU (user + system) over the whole stream, verifying included. Baseline, interleaved in the same process on the same stream: the draft before issue 26 (the answer so far re-read with \`draftCode\` at every completed line, before the throttle). The workbench's own work on each update (another process) is not counted; \`npm run bench:draft\` measures the extension host in the real host.`, '',
+      `- Hyperguild: ${ms(d.ours.cpuMs, 0)} of CPU for the whole answer, ${d.ours.updates} updates (every completed line while the code is under 16 KiB, at most 10 a second; then each time it has grown by a quarter), ${d.ours.scanned} characters read (${num(d.ours.scanned / d.answerChars, 1)}× the answer)`,
+      `- Before: ${ms(d.before.cpuMs, 0)}, ${d.before.updates} updates, ${d.before.scanned} characters read (${num(d.before.scanned / d.answerChars, 0)}× the answer)`, '');
+  }
   return out.join('\n');
 }
 
@@ -365,6 +387,7 @@ async function main(): Promise<number> {
   if (want('7')) results.syntax = await section('syntax gate', () => syntaxGateBench(plan.syntax));
   if (want('9') || want('10')) results.history = await section('history', () => historyBench(plan.history));
   if (want('11')) results.carry = await section('carry', () => Promise.resolve(carryBench(plan.carry)));
+  if (want('12')) results.draft = await section('live draft', () => Promise.resolve(draftCpuBench(plan.draft)));
   const given = args.includes('--server') ? args[args.indexOf('--server') + 1] : undefined;
   if (want('8')) {
     results.judge = await section('judge cache', async () => {
@@ -404,6 +427,7 @@ async function main(): Promise<number> {
   if (want('8')) rows.push(judgeRow(results.judge));
   if (results.history) rows.push(...historyRows(results.history));
   if (results.carry) rows.push(...carryRows(results.carry));
+  if (results.draft) rows.push(draftRow(results.draft));
   if (results.concurrency) rows.push(...concurrencyRows(results.concurrency.lockstep, results.concurrency.spread, results.concurrency.sequential));
   const elapsed = (Date.now() - started) / 1000;
   const durations = Object.entries(results.durations).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ');

@@ -66,17 +66,24 @@ export function buildGenerationMessages(skill: Skill, task: Task, prior: readonl
   ];
 }
 
-const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})[^`\n]*$/;
+/** A line that opens a fenced code block; its first group is the fence. */
+export const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})[^`\n]*$/;
+
+/**
+ * The line that closes the block `opening` opened. CommonMark: a closing fence has at most three spaces of
+ * indentation, so an indented fence inside the code (a docstring's example) does not end the block.
+ */
+export function closingFence(opening: string): RegExp {
+  const fence = FENCE_OPEN.exec(opening)![1];
+  return new RegExp(`^ {0,3}${fence[0] === '`' ? '`' : '~'}{${fence.length},}[ \\t]*$`);
+}
 
 /** The first fenced code block of an answer; undefined when there is none or it is not closed. */
 export function extractCode(answer: string): string | undefined {
   const lines = answer.split(/\r?\n/);
   const start = lines.findIndex((l) => FENCE_OPEN.test(l));
   if (start < 0) return undefined;
-  const fence = FENCE_OPEN.exec(lines[start])![1];
-  // CommonMark: a closing fence has at most three spaces of indentation, so an indented fence inside
-  // the code (a docstring's example) does not end the block.
-  const closing = new RegExp(`^ {0,3}${fence[0] === '`' ? '`' : '~'}{${fence.length},}[ \\t]*$`);
+  const closing = closingFence(lines[start]);
   const end = lines.findIndex((l, i) => i > start && closing.test(l));
   return end < 0 ? undefined : lines.slice(start + 1, end).join('\n');
 }

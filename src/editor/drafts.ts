@@ -1,14 +1,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { withProposal, type TextAnchor } from './anchor';
-import { draftCode, fitToSelection } from '../core/prompts';
-import { Throttle } from '../core/throttle';
+import { fitToSelection } from '../core/prompts';
+import { eolOf } from './selection';
+import { DraftStream } from '../core/draftStream';
 import { DRAFT_SCHEME, diffTabOf, inTabOrder, rightSideUri } from './schemes';
 import type { RunEvent } from '../core/orchestrator';
-
-/** At most one update of a draft per this many milliseconds. */
-const UPDATE_MS = 100;
-const REASON_CHARS = 60;
 
 /**
  * The drafts' texts: read-only documents, one per title a draft has had, updated as the answer streams
@@ -54,8 +51,6 @@ export class DraftDocuments implements vscode.Disposable {
 
 const columnOf = (tab: vscode.Tab | undefined) => tab && vscode.window.tabGroups.all.find((g) => g.tabs.includes(tab))?.viewColumn;
 
-const short = (text: string) => (text.length > REASON_CHARS ? `${text.slice(0, REASON_CHARS - 1).trimEnd()}…` : text);
-
 /** Resolves when the diff tab of `uri` is in the tab model (it may arrive after the command that opened it). */
 function tabAppears(uri: vscode.Uri): Promise<void> {
   if (diffTabOf(uri)) return Promise.resolve();
@@ -74,20 +69,16 @@ function tabAppears(uri: vscode.Uri): Promise<void> {
 
 /**
  * One run's draft: opens beside the editor at the first line of code, titled so it cannot pass for a
- * proposal (`drafting · model · 1/3`, then `verifying…`, then `escalated: reason → next tier`), and
- * grows as lines arrive, at most once per UPDATE_MS. A new title is a new tab in the old one's place
- * (VS Code cannot rename a tab). If the user closes it, the run shows no more drafts.
+ * proposal, and grows as lines arrive (DraftStream says what it shows, and when). A new title is a new
+ * tab in the old one's place (VS Code cannot rename a tab). If the user closes it, the run shows no more drafts.
  */
 export class DraftSession {
   private uri: vscode.Uri | undefined;
   private title = '';
-  private tier: { label: string; index: number; count: number } | undefined;
-  private answer = '';
-  private code: string | undefined;
+  private readonly stream = new DraftStream((title, code) => this.show(title, code));
   private dismissed = false;
   /** Set while we close our own tab, which is not the user dismissing the draft. */
   private closingOurs = false;
-  private readonly throttle = new Throttle(UPDATE_MS);
   /** Tab changes, in order. */
   private queue: Promise<unknown> = Promise.resolve();
   private readonly watch: vscode.Disposable;
@@ -102,35 +93,14 @@ export class DraftSession {
   }
 
   onEvent(e: RunEvent): void {
-    if (e.type === 'tier-start') {
-      this.throttle.cancel();
-      this.tier = { label: e.tier.label, index: e.tierIndex, count: e.tierCount };
-      this.answer = '';
-      this.code = undefined;
-    } else if (e.type === 'text' && this.tier) {
-      this.answer += e.delta;
-      // The draft grows by whole lines: nothing to do until a line is complete.
-      if (!e.delta.includes('\n')) return;
-      const code = draftCode(this.answer);
-      if (code === undefined || code === this.code) return;
-      this.code = code;
-      const title = `drafting · ${this.tier.label} · ${this.tier.index + 1}/${this.tier.count}`;
-      this.throttle.schedule(() => this.show(title, code));
-    } else if (e.type === 'verifying' && this.tier && this.code !== undefined) {
-      this.throttle.cancel();
-      this.show(`verifying… · ${this.tier.label} · ${this.tier.index + 1}/${this.tier.count}`, this.code);
-    } else if (e.type === 'attempt' && e.attempt.verdict !== 'accept' && e.attempt.by !== 'user' && this.code !== undefined && this.tier) {
-      this.throttle.cancel();
-      const next = e.attempt.tierIndex + 1 < this.tier.count ? 'next tier' : 'no tier left';
-      this.show(`escalated: ${short(e.attempt.feedback ?? e.attempt.verdict)} → ${next}`, this.code);
-    }
+    this.stream.onEvent(e);
   }
 
   /** A new line shows at once in the current tab; a new title swaps the tab (in order, behind earlier swaps). */
   private show(title: string, code: string): void {
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === this.anchor.uri.toString());
     if (this.dismissed || !document) return;
-    const text = withProposal(document.getText(), this.anchor, fitToSelection(code, this.anchor.original));
+    const text = withProposal(document.getText(), this.anchor, fitToSelection(code, this.anchor.original, eolOf(document)));
     if (this.uri && title === this.title) {
       this.docs.set(this.uri, text);
       return;
@@ -144,6 +114,8 @@ export class DraftSession {
       if (this.dismissed) return;
       const column = columnOf(old && diffTabOf(old));
       await inTabOrder(async () => {
+        // Closed while this open waited its turn: the run is over, so nothing opens.
+        if (this.dismissed) return;
         await vscode.commands.executeCommand('vscode.diff', this.anchor.uri, uri, `${title} ↔ ${path.basename(this.anchor.uri.path)}`, {
           preview: false, preserveFocus: true, viewColumn: column ?? vscode.ViewColumn.Beside,
         });
@@ -172,14 +144,14 @@ export class DraftSession {
 
   /** Where the proposal should open: the draft's column, so it takes the draft's place. */
   async column(): Promise<vscode.ViewColumn | undefined> {
-    this.throttle.cancel();
+    this.stream.cancel();
     await this.queue;
     return columnOf(this.uri && diffTabOf(this.uri));
   }
 
   /** Closes the draft (cancelled, failed, or replaced by the proposal). */
   async close(): Promise<void> {
-    this.throttle.cancel();
+    this.stream.cancel();
     this.dismissed = true;
     await this.queue;
     for (const uri of [...this.mine]) {

@@ -8,7 +8,7 @@ import { backendFor, backendKey, sameTiers, type Tier } from '../core/chain';
 import type { WarmthSource } from '../core/orchestrator';
 import type { ChatBackend, ModelServer, WarmState } from '../core/types';
 import { readSettings, type Settings } from './settings';
-import { resolveTarget, surroundings } from './selection';
+import { eolOf, resolveTarget, surroundings } from './selection';
 import { showError, showWarning } from './notify';
 import type { Proposal, ProposalManager } from './proposals';
 import type { TextAnchor } from './anchor';
@@ -210,7 +210,7 @@ async function runOnRange(
   const { before, after } = surroundings(document, range, settings.contextLines);
   const task: Task = {
     filePath: vscode.workspace.asRelativePath(document.uri), languageId: document.languageId, selection: anchor.original, before, after,
-    eol: document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n',
+    eol: eolOf(document),
     ...(choice.instruction && { instruction: choice.instruction }),
   };
   deps.log.info((deps.demo ? '[demo] ' : '') + runHeader(choice.skill.id, describeWhere(document, range), tiers) + (note ? ` (${note})` : ''));
@@ -286,6 +286,9 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume, con
     log.info(outcomeLine(result, tiers.length));
     const report = toRunReport(result, anchor.original);
     if (result.status !== 'accepted' || result.proposal === undefined || !result.accepted) {
+      // The run is over: its draft goes before the failure is told, so no draft outlives the report. A cancel
+      // is answered at once instead; its draft closes just after (finally).
+      if (result.status !== 'cancelled') await draft?.close();
       let keepAnchor = false;
       // The sentence names each tier's reason (what to fix); the attempt lines above carry the detail; the buttons
       // the next step. "On the cloud tiers only" keeps following the selection until it is used or replaced.
@@ -307,6 +310,7 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume, con
     if (document.isClosed && document.uri.scheme === 'untitled') {
       // An untitled document closed during the run is gone: opening it again would conjure an empty one.
       deps.proposals.release(anchor);
+      await draft?.close();
       const message = `The document was closed while "${choice.skill.title}" ran, so the answer by ${result.accepted.model} was dropped; run the skill again.`;
       tell(log, surface, message, 'warning');
       remember({ status: 'failed', message, attempts: result.attempts });
@@ -323,12 +327,14 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume, con
     return report;
   } catch (err) {
     deps.proposals.release(anchor);
+    await draft?.close();
     const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
     log.error(detail);
     const failed = failWith(log, surface, `Hyperguild could not finish "${choice.skill.title}" because of an internal error; the log has the detail.`);
     remember({ status: 'failed', message: failed.message ?? '', attempts: [] });
     return failed;
   } finally {
+    // A cancelled run's draft (closing twice is harmless).
     void draft?.close();
     gate?.dispose();
     lease.release();

@@ -57,3 +57,6 @@ export function surroundings(document: vscode.TextDocument, range: vscode.Range,
     : '';
   return { before, after };
 }
+
+/** The document's line ending, which an answer is fitted with (a one-line selection has none of its own). */
+export const eolOf = (document: vscode.TextDocument): '\n' | '\r\n' => (document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n');

@@ -145,6 +145,35 @@ describe('review: the live draft', function () {
   });
 });
 
+describe('review: the live draft of a run that ends without a proposal', function () {
+  this.timeout(30_000);
+  // Every tier's answer is rejected at once: the run is exhausted a moment after its last draft opened.
+  suiteWithFake({
+    models: [{ id: 'qwen-7b' }, { id: 'qwen-14b' }, { id: 'qwen-32b' }], loaded: 'qwen-7b',
+    responder: (r) => (isJudge(r) ? verdictReply('escalate', 'still wrong') : codeReply(TWO)),
+  }, ['qwen-7b', 'qwen-14b', 'qwen-32b']);
+
+  it('no draft remains once the report of an exhausted run is in, and none opens after it', async () => {
+    const editor = await openWith(SOURCE, 'javascript');
+    select(editor, 0, 5);
+    const drafts = recordDrafts();
+    try {
+      const report = await runSkill();
+      assert.equal(report.status, 'exhausted', report.message);
+      assert.ok(drafts.labels.length > 0, 'the run showed drafts');
+      const left = draftTabs().map((t) => t.label);
+      assert.deepEqual(left, [], 'no draft tab is open when the report is in');
+      const seen = drafts.labels.length;
+      await sleep(1500);
+      assert.deepEqual(drafts.labels.slice(seen), [], 'no draft opened after the report');
+      assert.deepEqual(draftTabs().map((t) => t.label), [], 'still no draft tab');
+      assert.equal(editor.document.getText(), SOURCE);
+    } finally {
+      drafts.dispose();
+    }
+  });
+});
+
 describe('review: edit the proposal, take some of its changes', function () {
   this.timeout(30_000);
   suiteWithFake({
