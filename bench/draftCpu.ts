@@ -9,6 +9,7 @@ import type { RunEvent } from '../src/core/orchestrator';
 import { draftCode, fitToSelection } from '../src/core/prompts';
 import { Throttle } from '../src/core/throttle';
 import { summarize, type Summary } from './stats';
+import { longAnswer } from '../test/support/longAnswer';
 
 export interface DraftCpuResult {
   answerChars: number;
@@ -23,16 +24,6 @@ const TICK_MS = 2;
 const TIER = { model: 'qwen-7b', label: 'qwen-7b', backend: 'llama-swap', kind: 'local', verify: true } as Tier;
 const SELECTION = 'function f(xs) {\n  return xs.map((x) => x * 2);\n}\n';
 const DOCUMENT = `${Array.from({ length: 100 }, (_, i) => `const c${i} = ${i};`).join('\n')}\n${SELECTION}${Array.from({ length: 100 }, (_, i) => `export const d${i} = c${i};`).join('\n')}\n`;
-
-function answerOf(bytes: number): string {
-  const lines: string[] = [];
-  for (let i = 0, size = 0; size < bytes; i++) {
-    const line = `  const value${String(i).padStart(5, '0')} = xs[${i % 10}] * 2;`;
-    lines.push(line);
-    size += line.length + 1;
-  }
-  return `Here is the change:\n\`\`\`ts\nfunction f(xs) {\n${lines.join('\n')}\n}\n\`\`\`\nDone.\n`;
-}
 
 /** Consumes run events; `scanned` is the characters of the answer it read. */
 interface Draft {
@@ -91,7 +82,7 @@ function stream(pieces: readonly string[], make: (show: (title: string, code: st
 }
 
 export function draftCpuBench(options: { kib: number; runs: number; baselineRuns: number }): DraftCpuResult {
-  const answer = answerOf(options.kib * 1024);
+  const answer = longAnswer(options.kib * 1024);
   const pieces = answer.match(new RegExp(`[\\s\\S]{1,${PIECE}}`, 'g'))!;
   const ours: number[] = [];
   const before: number[] = [];

@@ -5,13 +5,13 @@
 // dist/ is left as `npm run build` made it). Loopback only; every process group is killed at the end.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { format } from 'node:util';
 import { chromium, type Browser } from 'playwright-core';
 import { FakeLlamaSwap } from '../test/fakes/fakeLlamaSwap';
+import { freePort } from '../test/support/ports';
 import { onCleanup } from './cleanup';
 import type { ActivationRow } from './host/activationProbe';
 import type { LoadRecord } from './host/loadRecorder';
@@ -107,17 +107,6 @@ async function buildProduction(dir: string): Promise<void> {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Kills code-server's whole process group (extension host, file watcher, pty host included). */
 async function killGroup(child: ChildProcess): Promise<void> {

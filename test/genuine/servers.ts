@@ -4,9 +4,9 @@
 // with HOST_GENUINE=1) and the judge-cache benchmark. Plain Node, Linux (the binaries are Linux x86-64).
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { freePort } from '../support/ports';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const SHARED = path.resolve(ROOT, '../shared');
@@ -73,17 +73,6 @@ interface Running {
 const live = new Set<Running>();
 const folders = new Set<string>();
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** The pids under `pid` (llama-swap's llama-servers, the router's model instances), read from /proc. */
 function descendants(pid: number): number[] {
@@ -217,25 +206,34 @@ function swapConfig(ports: Record<string, number>): string {
  * a benchmark; `stop()` ends its process group.
  */
 export async function startLlamaServer(name: string, args: string[], options: StartOptions = {}): Promise<GenuineServer & { stop(): Promise<void> }> {
-  const why = genuineMissing();
-  if (why) throw new Error(why);
-  hookExit(options.handleSignals ?? true);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hyperguild-genuine-'));
-  folders.add(dir);
-  const before = new Set(live);
-  const port = await freePort();
-  const stop = async () => {
-    await Promise.all([...live].filter((r) => !before.has(r)).map(stopOne));
-    fs.rmSync(dir, { recursive: true, force: true });
-    folders.delete(dir);
-  };
+  const { dir, stop } = session(options);
   try {
+    const port = await freePort();
     const server = await launch(name, GENUINE.llamaServer, [...args, ...COMMON, '--port', String(port)], `http://127.0.0.1:${port}`, dir);
     return { ...server, stop };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+/**
+ * What each start shares: the binaries are there, the exit hooks are in, and a temporary folder for configs and
+ * logs; `stop()` ends the servers started since (by process group) and removes the folder.
+ */
+function session(options: StartOptions): { dir: string; stop(): Promise<void> } {
+  const why = genuineMissing();
+  if (why) throw new Error(why);
+  hookExit(options.handleSignals ?? true);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hyperguild-genuine-'));
+  folders.add(dir);
+  const before = new Set(live);
+  const stop = async () => {
+    await Promise.all([...live].filter((r) => !before.has(r)).map(stopOne));
+    fs.rmSync(dir, { recursive: true, force: true });
+    folders.delete(dir);
+  };
+  return { dir, stop };
 }
 
 export interface StartOptions {
@@ -245,22 +243,12 @@ export interface StartOptions {
 
 /** Starts the four servers (concurrently); on any failure stops those started and rejects with their log. */
 export async function startGenuine(options: StartOptions = {}): Promise<GenuineSet> {
-  const why = genuineMissing();
-  if (why) throw new Error(why);
-  hookExit(options.handleSignals ?? true);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hyperguild-genuine-'));
-  folders.add(dir);
-  const before = new Set(live);
-  const [swapPort, routerPort, singlePort, brokenPort, portA, portB] = await Promise.all(Array.from({ length: 6 }, freePort));
-  const url = (p: number) => `http://127.0.0.1:${p}`;
-  const configFile = path.join(dir, 'llama-swap.yaml');
-  fs.writeFileSync(configFile, swapConfig({ 'tiny-a': portA, 'tiny-b': portB }));
-  const stop = async () => {
-    await Promise.all([...live].filter((r) => !before.has(r)).map(stopOne));
-    fs.rmSync(dir, { recursive: true, force: true });
-    folders.delete(dir);
-  };
+  const { dir, stop } = session(options);
   try {
+    const [swapPort, routerPort, singlePort, brokenPort, portA, portB] = await Promise.all(Array.from({ length: 6 }, freePort));
+    const url = (p: number) => `http://127.0.0.1:${p}`;
+    const configFile = path.join(dir, 'llama-swap.yaml');
+    fs.writeFileSync(configFile, swapConfig({ 'tiny-a': portA, 'tiny-b': portB }));
     const [swap, router, single, broken] = await Promise.all([
       launch('llama-swap', GENUINE.llamaSwap, ['-config', configFile, '-listen', `127.0.0.1:${swapPort}`], url(swapPort), dir),
       launch('router', GENUINE.llamaServer, ['--models-dir', GENUINE.models, '--models-max', '1', ...COMMON, '--port', String(routerPort), ...ANSWERS], url(routerPort), dir),

@@ -5,19 +5,9 @@ import type { Tier } from '../../src/core/chain';
 import { DraftStream } from '../../src/core/draftStream';
 import { draftCode, extractCode } from '../../src/core/prompts';
 import { Throttle } from '../../src/core/throttle';
+import { longAnswer } from '../support/longAnswer';
 
 const TIER = { model: 'qwen-7b', label: 'qwen-7b', backend: 'llama-swap', kind: 'local', verify: true } as Tier;
-
-/** An answer of about `bytes` characters: a sentence, then one fenced block of 39-character lines. */
-function answerOf(bytes: number): string {
-  const lines: string[] = [];
-  for (let i = 0, size = 0; size < bytes; i++) {
-    const line = `  const value${String(i).padStart(5, '0')} = xs[${i % 10}] * 2;`;
-    lines.push(line);
-    size += line.length + 1;
-  }
-  return `Here is the change:\n\`\`\`ts\nfunction f(xs) {\n${lines.join('\n')}\n}\n\`\`\`\nDone.\n`;
-}
 
 /** `text` in pieces of `size` characters, as a server streams tokens. */
 const piecesOf = (text: string, size: number) => text.match(new RegExp(`[\\s\\S]{1,${size}}`, 'g')) ?? [];
@@ -44,7 +34,7 @@ function streamed(answer: string, piece: number, tick: number): { stream: DraftS
 
 describe('draft stream', () => {
   it('reads a streamed answer once: the work grows with its length, not with its length times its lines', () => {
-    const answer = answerOf(64 * 1024);
+    const answer = longAnswer(64 * 1024);
     const lines = answer.split('\n').length;
     const { stream, shown } = streamed(answer, 4, 1);
     // Reading each line's characters when it arrives and once more when it completes is 2× the answer;
@@ -56,7 +46,7 @@ describe('draft stream', () => {
   });
 
   it('shows the code at most once per interval while it streams, then at once when the title changes', () => {
-    const answer = answerOf(8 * 1024);
+    const answer = longAnswer(8 * 1024);
     const { shown } = streamed(answer, 4, 1);
     const drafting = shown.filter((s) => s.title.startsWith('drafting'));
     // 2,100-odd pieces 1 ms apart: 21 intervals of 100 ms (the first line at once, then one per interval).
@@ -69,7 +59,7 @@ describe('draft stream', () => {
   it('updates a long draft a few times its length in all, however long it streams', () => {
     // 256 KiB, 4 characters every 2 ms: 131 s of streaming. Each update costs the whole text (fitted, spliced
     // into the document, sent to the workbench); ten a second would be 1,300 updates of 128 KiB on average.
-    const answer = answerOf(256 * 1024);
+    const answer = longAnswer(256 * 1024);
     const { shown } = streamed(answer, 4, 2);
     const drafting = shown.filter((s) => s.title.startsWith('drafting'));
     const work = drafting.reduce((sum, s) => sum + s.code.length, 0);
