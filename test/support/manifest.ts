@@ -15,6 +15,13 @@ export const looksLikePlaceholder = (value: string): boolean => value.length > 1
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
+/** Every string anywhere in `value` that VS Code would take for a placeholder. */
+export function placeholders(value: Json): string[] {
+  if (typeof value === 'string') return looksLikePlaceholder(value) ? [value] : [];
+  if (Array.isArray(value)) return value.flatMap(placeholders);
+  return value && typeof value === 'object' ? Object.values(value).flatMap(placeholders) : [];
+}
+
 /** package.json exactly as written, placeholders and all. */
 export function readRawManifest(): { [key: string]: Json } {
   return JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { [key: string]: Json };

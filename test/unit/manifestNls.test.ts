@@ -1,7 +1,7 @@
 // Strings ready for translation: every title, description and setting text of package.json is a "%key%" whose
 // English text is in package.nls.json (as VS Code's own extensions do), no key is missing, none is unused.
 import * as assert from 'node:assert/strict';
-import { looksLikePlaceholder, localize, NLS_KEY, readNls, readRawManifest, type Json } from '../support/manifest';
+import { looksLikePlaceholder, localize, NLS_KEY, placeholders, readNls, readRawManifest, type Json } from '../support/manifest';
 
 /**
  * The fields VS Code shows to the user. `name` is shown only for views: elsewhere (the extension, a chat
@@ -27,13 +27,6 @@ function userFacingStrings(value: Json, path: string[] = []): Found[] {
     if (Array.isArray(v) && v.every((s) => typeof s === 'string')) return v.map((s, i) => ({ path: `${at.join('.')}.${i}`, value: s as string }));
     return userFacingStrings(v, at); // a schema property named `title` or `description`: its own fields count
   });
-}
-
-/** Every string anywhere that VS Code would take for a placeholder. */
-function placeholders(value: Json): string[] {
-  if (typeof value === 'string') return looksLikePlaceholder(value) ? [value] : [];
-  if (Array.isArray(value)) return value.flatMap(placeholders);
-  return value && typeof value === 'object' ? Object.values(value).flatMap(placeholders) : [];
 }
 
 const untranslated = (manifest: Json) => userFacingStrings(manifest).filter((s) => !NLS_KEY.test(s.value)).map((s) => `${s.path}: ${s.value}`);
