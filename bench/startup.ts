@@ -95,13 +95,13 @@ const rowTotal = (r: ActivationRow) => r.loadCode + r.callActivate + r.finishAct
 /** `node esbuild.mjs --production` in a scratch folder that links the sources; returns the extension folder. */
 async function buildProduction(dir: string): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
-  for (const f of ['package.json', 'esbuild.mjs']) fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
+  for (const f of ['package.json', 'package.nls.json', 'esbuild.mjs']) fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
   const links = ['src', 'node_modules', 'tsconfig.json'].filter((l) => fs.existsSync(path.join(ROOT, l)));
   for (const l of links) fs.symlinkSync(path.join(ROOT, l), path.join(dir, l));
   try {
     await run(process.execPath, ['esbuild.mjs', '--production'], { cwd: dir, timeout: 120_000 });
   } finally {
-    // What stays is what a .vsix holds to run: the manifest and dist/ (no node_modules: bundles only).
+    // What stays is what a .vsix holds to run: the manifest, its texts and dist/ (no node_modules: bundles only).
     for (const l of links) fs.unlinkSync(path.join(dir, l));
     fs.rmSync(path.join(dir, 'esbuild.mjs'), { force: true });
   }

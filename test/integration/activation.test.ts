@@ -1,11 +1,14 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
+import { placeholders, readNls, type Json } from '../support/manifest';
 import { waitFor, type TestApi } from './support/host';
 
 const EXTENSION_ID = 'hyperguild.hyperguild';
 
 interface Manifest {
+  displayName?: string;
   contributes?: {
+    walkthroughs?: { title: string }[];
     commands?: { command: string }[];
     menus?: Record<string, { command: string; when?: string }[]>;
   };
@@ -43,5 +46,13 @@ describe('activation', () => {
     assert.ok(declared.length > 0, 'manifest declares no commands');
     assert.deepStrictEqual(declared.filter((c) => !registered.includes(c)), [], 'declared but not registered');
     assert.deepStrictEqual(registered.filter((c) => !declared.includes(c)), [], 'registered but not declared');
+  });
+
+  it('shows the manifest\'s texts from package.nls.json: VS Code resolved every %key%', () => {
+    const manifest = extension().packageJSON as Manifest;
+    const nls = readNls();
+    assert.deepEqual(placeholders(manifest as Json), [], 'placeholders VS Code did not resolve');
+    assert.equal(manifest.displayName, nls.displayName);
+    assert.equal(manifest.contributes?.walkthroughs?.[0].title, nls['walkthrough.getStarted.title']);
   });
 });

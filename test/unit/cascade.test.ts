@@ -1,9 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { cascadeInfo, estimateTokens, requestOptions } from '../../src/core/cascade';
 import { attemptsTable } from '../../src/core/report';
 import { BUILT_IN_SKILLS } from '../../src/core/skills';
+import { readManifest } from '../support/manifest';
 import { tiersOf } from '../support/scriptedBackend';
 
 const limits = { maxOutputTokens: 4096, localContextTokens: 16_384 };
@@ -61,7 +60,7 @@ describe('the chat participant\'s answer', () => {
   });
 
   it('offers one slash command per built-in skill, plus /apply and /escalate', () => {
-    const manifest = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as { contributes: { chatParticipants: { id: string; commands: { name: string }[] }[] } };
+    const manifest = readManifest<{ contributes: { chatParticipants: { id: string; commands: { name: string }[] }[] } }>();
     const [participant] = manifest.contributes.chatParticipants;
     assert.equal(participant.id, 'hyperguild.chat');
     assert.deepEqual(participant.commands.map((c) => c.name), [...BUILT_IN_SKILLS.map((s) => s.id), 'apply', 'escalate']);

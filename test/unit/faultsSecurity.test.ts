@@ -2,11 +2,11 @@
 // the backend's address comes from the environment only, an untrusted workspace's restricted settings are
 // ignored, the selection and the instruction cannot close their delimiters, and a model's words are data.
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { buildGenerationMessages, delimit, extractCode, type Task } from '../../src/core/prompts';
 import { BUILT_IN_SKILLS } from '../../src/core/skills';
 import { restrictedValue, type ConfigReader, type SettingLayers } from '../../src/core/trust';
@@ -16,8 +16,8 @@ import type { StoredKey } from '../../src/editor/secretKeys';
 import { EngineHost } from '../../src/editor/engineHost';
 import type { Settings } from '../../src/core/settings';
 import { FakeAnthropic } from '../fakes/fakeAnthropic';
+import { readManifest } from '../support/manifest';
 
-const ROOT = resolve(__dirname, '../../..');
 const refactor = BUILT_IN_SKILLS.find((s) => s.id === 'refactor')!;
 
 interface ConfigProperty {
@@ -30,7 +30,7 @@ interface Manifest {
   contributes: { configuration: { properties: Record<string, ConfigProperty> } };
 }
 
-const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Manifest;
+const manifest = readManifest<Manifest>();
 
 const looksLikeWhereOrSecret = (name: string) => /url|uri|address|endpoint|host|proxy|base|anthropic|claude|secret|header|auth/i.test(name) || /(key|token)$/i.test(name);
 
