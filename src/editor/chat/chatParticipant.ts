@@ -6,7 +6,8 @@ import * as vscode from 'vscode';
 import { attemptsTable, markdownText, type RunReport } from '../../core/engine/report';
 import type { Skill } from '../../core/engine/skills';
 import type { Proposal, ProposalManager } from '../review/proposals';
-import type { RunSkillArgs, RunSurface } from '../run/runSkillCommand';
+import type { RunSurface } from '../review/proposal';
+import type { RunSkillArgs } from '../run/runSkillCommand';
 
 export const PARTICIPANT_ID = 'hyperguild.chat';
 export const SHOW_PROPOSAL_COMMAND = 'hyperguild.showProposal';

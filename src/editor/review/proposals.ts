@@ -2,37 +2,20 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { TextAnchor, withProposal } from './anchor';
 import { refusalReason } from './applyRefusal';
-import type { RunReport } from '../../core/engine/report';
-import type { RunSurface } from '../run/runSkillCommand';
+import type { Proposal } from './proposal';
 import { hunkEdits, hunksAt, lineHunks, type TextChange } from '../../core/review/proposalDiff';
 import type { ProposalFiles } from './proposalFiles';
 import { ProposalSide } from './proposalSide';
 import { DRAFT_SCHEME, PROPOSAL_SCHEME, inTabOrder, proposalIdOf, proposalIds, rightSideUri } from './schemes';
 
 export { PROPOSAL_SCHEME };
+export type { Proposal } from './proposal';
 
 const ACTIVE_KEY = 'hyperguild.proposalActive';
 /** The active tab is a proposal's diff: the keyboard flow's bindings apply only then. */
 const FOCUSED_KEY = 'hyperguild.proposalFocused';
 /** How long a closed proposal tab may take to reappear in another group (a move) before it is discarded. */
 const MOVE_GRACE_MS = 300;
-
-export interface Proposal {
-  id: string;
-  anchor: TextAnchor;
-  proposed: string;
-  title: string;
-  /** The right side of the diff (in memory, editable): the document with the anchored text replaced. */
-  uri: vscode.Uri;
-  /** The right side's text, kept in step with the document. */
-  side: ProposalSide;
-  /** Some of its changes were applied (Apply Selected Changes). */
-  appliedSome?: boolean;
-  /** Continues the run past this proposal's tier with the user's feedback (absent: nothing to continue). */
-  escalate?: (feedback: string, surface?: RunSurface) => Promise<RunReport>;
-  /** The run it came from, for the history. */
-  runId?: string;
-}
 
 /** How a proposal ended: applied, discarded (or its tab closed), or escalated by the user. */
 export type Settlement = 'applied' | 'discarded' | 'escalated';

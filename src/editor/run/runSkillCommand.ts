@@ -11,6 +11,7 @@ import { readSettings, type Settings } from '../settings';
 import { eolOf, resolveTarget, surroundings } from '../selection';
 import { showError, showWarning } from '../notify';
 import type { Proposal, ProposalManager } from '../review/proposals';
+import type { RunSurface } from '../review/proposal';
 import type { TextAnchor } from '../review/anchor';
 import type { ProposalGate, SyntaxChecker } from '../../syntax/syntaxGate';
 import { showFailure, type CloudRetry } from './failureActions';
@@ -52,20 +53,6 @@ export interface RunSkillDeps {
 }
 
 type Choice = { skill: Skill; instruction?: string };
-
-/**
- * Where a run shows itself: by default a progress notification with Cancel, the failure's notification and
- * Apply / Discard / Escalate… in one; a chat response instead streams the progress and says the outcome itself.
- */
-export interface RunSurface {
-  progress<T>(title: string, work: (report: (message: string) => void, token: vscode.CancellationToken) => Promise<T>): Thenable<T>;
-  /** The surface says the outcome (and any failure) itself: no notifications. */
-  quiet?: boolean;
-  /** The editor to run on, when it is not the active one (the chat view has the focus). */
-  editor?: vscode.TextEditor;
-  /** The accepted answer's proposal is open. */
-  opened?(proposal: Proposal): void;
-}
 
 const NOTIFICATION: RunSurface = {
   progress: (title, work) => vscode.window.withProgress(
