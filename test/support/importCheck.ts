@@ -16,13 +16,31 @@ export interface Edge {
 /** Each file under src/ (relative to the repository, with '/') and what it imports. */
 export type ImportGraph = Map<string, Edge[]>;
 
-/** The layering rules: what a file in `from` must not import, and why. */
-const LAYERS: { from: RegExp; forbids: (e: Edge) => boolean; why: string }[] = [
+/** A layering rule: what a file in `from` must not import, and why. */
+interface Rule {
+  from: RegExp;
+  forbids: (e: Edge) => boolean;
+  why: string;
+}
+
+const LAYERS: Rule[] = [
   { from: /^src\/core\//, forbids: (e) => e.to.startsWith('src/') && !e.to.startsWith('src/core/'), why: 'the pure core imports only the core' },
   { from: /^src\/(backends|storage|syntax)\//, forbids: (e) => e.to.startsWith('src/editor/'), why: 'backends, storage and syntax never import the editor' },
   { from: /^src\/(core|backends|storage|syntax)\//, forbids: (e) => e.to === 'vscode' && !e.typeOnly, why: "the pure layers never import 'vscode' at run time (use `import type`)" },
   { from: /^src\//, forbids: (e) => e.to === 'src/extension.ts', why: 'nothing imports the composition root' },
+  // The feature folders, as their main files' headers say: each builds only on those before it.
+  ...folderRule('core/warmth', /^src\/core\/(?!types\.ts$)/, 'core/warmth imports only core/types'),
+  ...folderRule('core/engine', /^src\/core\/(review|history|warmth|setup)\//, "core/engine imports none of core's feature folders"),
+  ...folderRule('editor/setup', /^src\/editor\/(run|review|chat|history|warmth)\//, 'editor/setup imports no other editor folder'),
+  ...folderRule('editor/review', /^src\/editor\/(run|chat|history|warmth|setup)\//, 'editor/review imports no other editor folder'),
+  ...folderRule('editor/history', /^src\/editor\/(run|chat|warmth|setup)\//, 'editor/history imports only review of the editor folders'),
+  ...folderRule('editor/run', /^src\/editor\/(chat|warmth)\//, 'editor/run never imports chat or warmth, which build on it'),
 ];
+
+function folderRule(folder: string, forbidden: RegExp, why: string): Rule[] {
+  const own = `src/${folder}/`;
+  return [{ from: new RegExp(`^${own}`), forbids: (e) => forbidden.test(e.to) && !e.to.startsWith(own), why }];
+}
 
 /** One line per import cycle and per layering breach; none: the graph is sound. */
 export function importProblems(graph: ImportGraph): string[] {

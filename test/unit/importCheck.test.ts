@@ -9,16 +9,27 @@ const REPO = path.resolve(__dirname, '../../..');
 describe('import check (npm run check:imports)', () => {
   it('reports a cycle and each layering breach of a small graph', () => {
     const graph: ImportGraph = new Map([
-      ['src/editor/run/a.ts', [{ to: 'src/editor/review/b.ts', typeOnly: false }]],
-      ['src/editor/review/b.ts', [{ to: 'src/editor/run/a.ts', typeOnly: true }]],
+      ['src/editor/run/a.ts', [{ to: 'src/editor/run/b.ts', typeOnly: false }]],
+      ['src/editor/run/b.ts', [{ to: 'src/editor/run/a.ts', typeOnly: true }]],
       ['src/core/engine/c.ts', [{ to: 'src/editor/run/a.ts', typeOnly: true }, { to: 'vscode', typeOnly: false }]],
-      ['src/backends/d.ts', [{ to: 'src/editor/review/b.ts', typeOnly: false }, { to: 'vscode', typeOnly: true }]],
+      ['src/backends/d.ts', [{ to: 'src/editor/run/b.ts', typeOnly: false }, { to: 'vscode', typeOnly: true }]],
     ]);
     assert.deepEqual(importProblems(graph), [
-      'import cycle: src/editor/review/b.ts → src/editor/run/a.ts → src/editor/review/b.ts',
-      'src/backends/d.ts imports src/editor/review/b.ts: backends, storage and syntax never import the editor.',
+      'import cycle: src/editor/run/a.ts → src/editor/run/b.ts → src/editor/run/a.ts',
+      'src/backends/d.ts imports src/editor/run/b.ts: backends, storage and syntax never import the editor.',
       'src/core/engine/c.ts imports src/editor/run/a.ts: the pure core imports only the core.',
       "src/core/engine/c.ts imports vscode: the pure layers never import 'vscode' at run time (use `import type`).",
+    ]);
+  });
+
+  it('a feature folder that imports one built on it is a breach', () => {
+    const graph: ImportGraph = new Map([
+      ['src/editor/review/proposals.ts', [{ to: 'src/editor/run/runSkillCommand.ts', typeOnly: true }, { to: 'src/editor/review/anchor.ts', typeOnly: false }]],
+      ['src/core/warmth/preload.ts', [{ to: 'src/core/types.ts', typeOnly: true }, { to: 'src/core/engine/chain.ts', typeOnly: false }]],
+    ]);
+    assert.deepEqual(importProblems(graph), [
+      'src/core/warmth/preload.ts imports src/core/engine/chain.ts: core/warmth imports only core/types.',
+      'src/editor/review/proposals.ts imports src/editor/run/runSkillCommand.ts: editor/review imports no other editor folder.',
     ]);
   });
 

@@ -1,3 +1,6 @@
+// core/engine: a run without the editor. The chain of tiers (chain, servers), the prompts and skills, a Job (job:
+// generation, or a chat's conversation), the orchestrator that walks the tiers, the verifier's gates and judge,
+// the cost (accounting) and the report. May import only itself and core/types; never 'vscode' at run time.
 import { BackendError, serverDidNotAnswer, type BackendErrorKind, type BackendId, type ChatBackend, type ChatResult, type TierKind, type Verdict, type WarmState } from '../types';
 import { backendFor, backendKey, type Tier } from './chain';
 import type { PriorAttempt, Task } from './prompts';

@@ -1,3 +1,5 @@
+// core/history: the run history's records and its report (historyReport). May import the engine.
+//
 // The run history's records: what a finished run leaves behind (no code or instruction text unless the user opts
 // in), one JSON line each, and how the lines are read back. Pure: the file itself is src/storage/historyFile.ts.
 import { isUnpriced } from '../engine/accounting';

@@ -1,3 +1,5 @@
+// core/review: the pure half of the review: the proposal's hunks and carrying the user's edits (proposalDiff),
+// and the live draft's reading of a streamed answer (draftStream). May import the engine and core's root.
 import { diffLines } from 'diff';
 
 /** A stretch of text on one side of the diff, in characters and in whole lines. */

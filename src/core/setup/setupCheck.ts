@@ -1,3 +1,6 @@
+// core/setup: the settings snapshot and workspace trust, Check Setup's lines and the help a failure offers.
+// May import the engine and core's root.
+//
 // "Check Setup": one line per thing that must hold for a run to work, each with the fix. No editor import.
 import { backendKey, type Tier } from '../engine/chain';
 import type { BackendId } from '../types';

@@ -1,3 +1,6 @@
+// core/warmth: which model is warm on each local server (warmTracker, warmBoard) and the preload of a cold one.
+// May import only core/types.
+//
 // Which llama-swap model is warm, from polling `/running`. No editor import: the status bar, the API and the
 // engine's WarmthSource all read this one cache, so the run never probes warmth on its critical path.
 import type { RunningModel, WarmState } from '../types';

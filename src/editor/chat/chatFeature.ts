@@ -1,3 +1,7 @@
+// editor/chat: Hyperguild inside VS Code's AI, the @hyperguild participant and the chain as a language model
+// (cascadeModels, behind the provider-API seam of lmProviderApi). May import the core and every editor folder
+// but warmth and setup; nothing imports it but the composition root.
+//
 // Hyperguild inside VS Code's AI: the chain as a language model (VS Code ≥ 1.104, detected at run time) and the
 // @hyperguild chat participant (any supported VS Code). The composition root hands it the run's parts.
 import * as vscode from 'vscode';

@@ -1,3 +1,7 @@
+// editor/history: the run history in the editor, the recorder over storage's file, the report view and its page.
+// May import the core, storage, the editor's shared files and review (a proposal's outcome); never run, chat,
+// warmth or setup.
+//
 // The run history's editor side in one place: the recorder, the proposals' outcomes, the report, today's line for
 // the status bar, and their commands.
 import * as vscode from 'vscode';

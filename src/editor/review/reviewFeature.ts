@@ -1,3 +1,8 @@
+// editor/review: what the user reviews and applies. Proposals (proposals.ts) with their in-memory right sides
+// (proposalFiles, proposalSide, under the schemes of schemes.ts), anchors that follow the user's edits (anchor),
+// the live draft while a run streams (drafts), and safe Apply. May import the core and the editor's shared files;
+// never run, chat, history or warmth (what a run shares with it is in proposal.ts).
+//
 // Reviewing a proposal, the editor side in one place: the proposals' in-memory right sides, the drafts, and the
 // commands that act on a proposal (Apply, Apply Selected Changes, Discard, Escalate).
 import * as vscode from 'vscode';

@@ -1,3 +1,9 @@
+// editor/run: a run from the user's command to its outcome. "Run Skill on Selection" and Escalate resolve the
+// selection, build the backends (engineHost), walk the chain through the core's orchestrator, show progress on a
+// RunSurface, hand the accepted answer to the review, and say a failure with its fixes (failureActions); the
+// registry cancels running skills and runLog writes their log lines. May import the core, backends, syntax, the
+// editor's shared files (settings, notify, selection, commandTable), review, history and setup's keys; never
+// chat or warmth, which build on it.
 import * as vscode from 'vscode';
 import { escalateByUser, runChain, type Continuation, type Resume, type RunEvent } from '../../core/engine/orchestrator';
 import { narrowContext, type Task } from '../../core/engine/prompts';

@@ -1,3 +1,6 @@
+// editor/setup: getting a user running, the walkthrough, the keys in secret storage (secretKeys, boundKeys) and
+// Check Setup. May import the core and the editor's shared files; never another editor folder.
+//
 // "Get started with Hyperguild" (contributes.walkthroughs): each step completes on the real event, through a
 // context key this module sets once (a server answered, a chain was set, a key is stored, a run finished).
 import * as vscode from 'vscode';

@@ -1,3 +1,7 @@
+// editor/warmth: which model is warm, the status bar, its menu (load, unload) and the local servers it watches.
+// May import the core, the editor's shared files, run (the engine host) and setup (keys); nothing imports it
+// but the composition root.
+//
 // The status-bar item that shows which chain model is warm on the first local tier's server; its tooltip lists
 // every local server of the chain and each of its chain models. It also decides when the trackers poll: only
 // while this window is focused and the chain has a local tier.
