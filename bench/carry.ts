@@ -4,7 +4,7 @@
 // (what the carry did before: a line diff of the whole document per keystroke), and a bare splice of the
 // document string (the floor: the least any carry must do). Each keystroke feeds the next, as in the editor.
 import { performance } from 'node:perf_hooks';
-import { carryInto, type Region, type TextChange } from '../src/core/proposalDiff';
+import { carryInto, type Region, type TextChange } from '../src/core/review/proposalDiff';
 import { summarize, type Summary } from './stats';
 
 export interface CarryCase {

@@ -2,14 +2,14 @@
 // first visible token, with and without the preload that the extension issues when the picker opens.
 import { performance } from 'node:perf_hooks';
 import { LlamaSwapClient } from '../src/backends/llamaSwap';
-import { parseChain } from '../src/core/chain';
-import { runChain, type Attempt } from '../src/core/orchestrator';
-import { WarmTracker } from '../src/core/warmTracker';
+import { parseChain } from '../src/core/engine/chain';
+import { runChain, type Attempt } from '../src/core/engine/orchestrator';
+import { WarmTracker } from '../src/core/warmth/warmTracker';
 import { FakeLlamaSwap } from '../test/fakes/fakeLlamaSwap';
 import { CLOUD, LOCAL_A, newToken, SKILL, taskFor, tokensIn } from './engine';
 import { sleep, summarize, type Summary } from './stats';
 import { codeAnswer, GENERATION, isJudge, JUDGE, streamAfterDelay, verdict } from './streams';
-import { preloadIfCold } from '../src/core/preload';
+import { preloadIfCold } from '../src/core/warmth/preload';
 
 export interface ColdStartResult {
   loadMs: number;
@@ -45,7 +45,7 @@ export async function coldStartBench(options: { pairs: number; loadMs: number; p
     const token = newToken();
     let firstToken: number | undefined;
     const command = performance.now();
-    // The extension's own step (src/core/preload.ts), fire and forget as there.
+    // The extension's own step (src/core/warmth/preload.ts), fire and forget as there.
     if (preload) void preloadIfCold({ tracker, preload: (m) => client.preload(m), log: { info: () => undefined, warn: options.log } }, LOCAL_A);
     await sleep(options.pickerMs); // the user reads the skill list and picks one
     const result = await runChain({

@@ -3,10 +3,10 @@
 // update's text is built as DraftSession.show builds it (fitted to the selection, spliced into the document) and
 // serialized as VS Code's RPC sends it (JSON). Baseline, in the same run on the same stream: the draft as it was
 // before, which re-read the answer so far at every completed line and updated at most every 100 ms.
-import { DraftStream } from '../src/core/draftStream';
-import type { Tier } from '../src/core/chain';
-import type { RunEvent } from '../src/core/orchestrator';
-import { draftCode, fitToSelection } from '../src/core/prompts';
+import { DraftStream } from '../src/core/review/draftStream';
+import type { Tier } from '../src/core/engine/chain';
+import type { RunEvent } from '../src/core/engine/orchestrator';
+import { draftCode, fitToSelection } from '../src/core/engine/prompts';
 import { Throttle } from '../src/core/throttle';
 import { summarize, type Summary } from './stats';
 import { longAnswer } from '../test/support/longAnswer';

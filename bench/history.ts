@@ -6,10 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { line, toRecord, type RunRecord } from '../src/core/history';
-import { buildReport, todayLine } from '../src/core/historyReport';
-import type { Attempt } from '../src/core/orchestrator';
-import { reportHtml } from '../src/editor/reportHtml';
+import { line, toRecord, type RunRecord } from '../src/core/history/history';
+import { buildReport, todayLine } from '../src/core/history/historyReport';
+import type { Attempt } from '../src/core/engine/orchestrator';
+import { reportHtml } from '../src/editor/history/reportHtml';
 import { HistoryFile } from '../src/storage/historyFile';
 import { summarize, type Summary } from './stats';
 

@@ -4,10 +4,10 @@
 // system prompt) against the cache-sharing self-judge (the generation's conversation continued), interleaved in
 // the same run, each after its own generation. Also the share of readable verdicts of each on a labelled set.
 import { LlamaSwapClient } from '../src/backends/llamaSwap';
-import { buildGenerationMessages, extractCode, type Task } from '../src/core/prompts';
-import { BUILT_IN_SKILLS } from '../src/core/skills';
-import { skillJob } from '../src/core/job';
-import { judge, UNREADABLE } from '../src/core/verifier';
+import { buildGenerationMessages, extractCode, type Task } from '../src/core/engine/prompts';
+import { BUILT_IN_SKILLS } from '../src/core/engine/skills';
+import { skillJob } from '../src/core/engine/job';
+import { judge, UNREADABLE } from '../src/core/engine/verifier';
 import { GENUINE, genuineMissing, modelFile, startLlamaServer } from '../test/genuine/servers';
 import { summarize, type Summary } from './stats';
 

@@ -5,7 +5,7 @@
 // which is why a focused minute counts slightly under 12.
 import { performance } from 'node:perf_hooks';
 import { LlamaSwapClient } from '../src/backends/llamaSwap';
-import { WarmTracker, type Clock } from '../src/core/warmTracker';
+import { WarmTracker, type Clock } from '../src/core/warmth/warmTracker';
 import { FakeLlamaSwap } from '../test/fakes/fakeLlamaSwap';
 import { LOCAL_A } from './engine';
 import { sleep } from './stats';

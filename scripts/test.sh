@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one test command (npm test, .ci/run) for a fresh Debian machine that reaches only npm and apt:
-# installs what is missing, then lint, typecheck, unit tests, extension-host tests, the genuine-server tier
-# (llama-swap and llama-server from ../shared/bin) and the benchmarks' quick mode. Stops at the first failure.
+# installs what is missing, then lint and the import check, typecheck, unit tests, extension-host tests, the
+# genuine-server tier (llama-swap and llama-server from ../shared/bin) and the benchmarks' quick mode. Stops at the first failure.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -20,6 +20,8 @@ fi
 
 stage "lint"
 npm run lint
+# No import cycle, and the layering of docs/architecture.md (it compiles first: the check is test/support/importCheck.ts).
+npm run check:imports
 
 stage "typecheck"
 npm run typecheck

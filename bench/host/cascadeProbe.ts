@@ -6,9 +6,9 @@ import * as vscode from 'vscode';
 import { FakeLlamaSwap, type ChatReply } from '../../test/fakes/fakeLlamaSwap';
 import { isJudge, verdictReply } from '../../test/integration/support/host';
 import { LlamaSwapClient } from '../../src/backends/llamaSwap';
-import { chatJob } from '../../src/core/conversation';
-import { runChain } from '../../src/core/orchestrator';
-import { parseChain } from '../../src/core/chain';
+import { chatJob } from '../../src/core/engine/conversation';
+import { runChain } from '../../src/core/engine/orchestrator';
+import { parseChain } from '../../src/core/engine/chain';
 import { sleep, summarize } from '../stats';
 
 /** About 300 tokens of prose, four characters a piece, every 2 ms: a quick local model. */

@@ -1,6 +1,6 @@
 // Builds the client for one named server (hyperguild.servers) from its kind: one file per kind behind the
 // ChatBackend seam, chosen here only. No editor import.
-import type { ServerSpec } from '../core/servers';
+import type { ServerSpec } from '../core/engine/servers';
 import type { ChatBackend, ModelServer } from '../core/types';
 import { AnthropicBackend } from './anthropic';
 import { LlamaSwapClient } from './llamaSwap';

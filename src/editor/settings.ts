@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { snapshotSettings, type Settings } from '../core/settings';
+import { snapshotSettings, type Settings } from '../core/setup/settings';
 
-export type { Settings } from '../core/settings';
+export type { Settings } from '../core/setup/settings';
 
 /** The settings for a resource (its folder's chain, address, skills…), validated, as one snapshot. */
 export function readSettings(scope?: vscode.Uri): Settings {

@@ -14,7 +14,7 @@
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
-import { HistoryParser, line, type RunRecord } from '../core/history';
+import { HistoryParser, line, type RunRecord } from '../core/history/history';
 import { FileLock } from './fileLock';
 import { copyLines, readLines, writeAll } from './lines';
 

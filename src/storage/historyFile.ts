@@ -7,8 +7,8 @@
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
-import { HistoryParser, line, parseLine, type HistoryLine, type Outcome, type RunRecord } from '../core/history';
-import { DayTally } from '../core/historyReport';
+import { HistoryParser, line, parseLine, type HistoryLine, type Outcome, type RunRecord } from '../core/history/history';
+import { DayTally } from '../core/history/historyReport';
 import { compactHistory, legacyLeftover } from './historyCompaction';
 import { readLines, writeAll } from './lines';
 

@@ -2,7 +2,7 @@
 // user's words, instead of starting over.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import type { RunReport } from '../../src/core/report';
+import type { RunReport } from '../../src/core/engine/report';
 import { codeReply, isJudge, logSince, openWith, proposalTabs, runSkill, select, sleep, suiteWithFake, verdictReply, waitFor, lastUserMessage } from './support/host';
 
 const SOURCE = 'function total(xs) {\n  let t = 0;\n  for (const x of xs) t += x;\n  return t;\n}\n';

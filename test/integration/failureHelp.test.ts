@@ -3,7 +3,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
-import type { RunReport } from '../../src/core/report';
+import type { RunReport } from '../../src/core/engine/report';
 import { FakeAnthropic } from '../fakes/fakeAnthropic';
 import { FakeLlamaSwap } from '../fakes/fakeLlamaSwap';
 import { Settings, activateForTest, closeAll, closedPort, logSince, openWith, proposalTabs, runSkill, select, waitFor, savedCloudEnv } from './support/host';

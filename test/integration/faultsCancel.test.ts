@@ -5,7 +5,7 @@
 // says cancelled at once, the connection is closed, nothing is opened, the document is untouched.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import type { RunReport } from '../../src/core/report';
+import type { RunReport } from '../../src/core/engine/report';
 import { FakeLlamaSwap, type RecordedRequest } from '../fakes/fakeLlamaSwap';
 import { Settings, activateForTest, closeAll, isJudge, logSince, openWith, proposalTabs, runSkill, select, sleep, verdictReply, waitFor } from './support/host';
 

@@ -3,10 +3,10 @@
 // once; and a window reload with a proposal open (simulated, see the test).
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { ProposalManager, PROPOSAL_SCHEME } from '../../src/editor/proposals';
-import { ProposalFiles } from '../../src/editor/proposalFiles';
-import { rightSideUri } from '../../src/editor/schemes';
-import type { RunReport } from '../../src/core/report';
+import { ProposalManager, PROPOSAL_SCHEME } from '../../src/editor/review/proposals';
+import { ProposalFiles } from '../../src/editor/review/proposalFiles';
+import { rightSideUri } from '../../src/editor/review/schemes';
+import type { RunReport } from '../../src/core/engine/report';
 import { FakeLlamaSwap, type RecordedRequest } from '../fakes/fakeLlamaSwap';
 import {
   Settings, activateForTest, closeAll, codeReply, isJudge, logSince, openWith, proposalTabs, runSkill, select, verdictReply, waitFor,

@@ -2,7 +2,7 @@
 // newest first through the API; no code unless asked; off when turned off; cleared on request.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import type { RunRecord } from '../../src/core/history';
+import type { RunRecord } from '../../src/core/history/history';
 import { codeReply, isJudge, openWith, proposalTabs, runSkill, select, suiteWithFake, verdictReply, waitFor } from './support/host';
 
 interface Api { getHistory(options?: { limit?: number }): Promise<RunRecord[]> }

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { FakeAnthropic, type FakeReply } from '../fakes/fakeAnthropic';
 import { FakeLlamaSwap, type ChatReply, type RecordedRequest } from '../fakes/fakeLlamaSwap';
 import { Settings, activateForTest, isJudge, logSince, sleep, verdictReply, waitFor, savedCloudEnv } from './support/host';
-import type { CascadeModels } from '../../src/editor/cascadeModels';
+import type { CascadeModels } from '../../src/editor/chat/cascadeModels';
 
 const CLOUD = 'claude-sonnet-4-6';
 const providerApi = typeof (vscode.lm as { registerLanguageModelChatProvider?: unknown }).registerLanguageModelChatProvider === 'function';

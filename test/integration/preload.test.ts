@@ -3,7 +3,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { FakeLlamaSwap } from '../fakes/fakeLlamaSwap';
-import type { RunReport } from '../../src/core/report';
+import type { RunReport } from '../../src/core/engine/report';
 import { Settings, closeAll, openWith, select, waitFor } from './support/host';
 
 describe('preload on command start', function () {

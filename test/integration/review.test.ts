@@ -2,7 +2,7 @@
 // and some of its changes can be applied while the rest stay.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import type { RunReport } from '../../src/core/report';
+import type { RunReport } from '../../src/core/engine/report';
 import { activateForTest, codeReply, draftTabs, lastUserMessage, logSince, isJudge, openWith, proposalTabs, runSkill, select, sleep, suiteWithFake, verdictReply, waitFor } from './support/host';
 
 type HunksResult = { applied: boolean; remaining: number; reason?: string };

@@ -10,8 +10,8 @@ import { randomUUID } from 'crypto';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import * as vscode from 'vscode';
-import type { RunReport } from '../../src/core/report';
-import type { CascadeModels } from '../../src/editor/cascadeModels';
+import type { RunReport } from '../../src/core/engine/report';
+import type { CascadeModels } from '../../src/editor/chat/cascadeModels';
 import { FakeAnthropic } from '../fakes/fakeAnthropic';
 import { FakeLlamaSwap } from '../fakes/fakeLlamaSwap';
 import {

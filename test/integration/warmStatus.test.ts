@@ -2,7 +2,7 @@
 // settings, against the fake llama-swap on 127.0.0.1.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { warmStatusText } from '../../src/editor/warmStatusBar';
+import { warmStatusText } from '../../src/editor/warmth/warmStatusBar';
 import { FakeLlamaSwap } from '../fakes/fakeLlamaSwap';
 import { Settings, waitFor } from './support/host';
 

@@ -2,7 +2,7 @@
 // code): it records runs past the bound, and its compaction stops just before it would replace the file, where the
 // parent kills it.
 import { promises as fs } from 'node:fs';
-import { toRecord } from '../../src/core/history';
+import { toRecord } from '../../src/core/history/history';
 import { HistoryFile } from '../../src/storage/historyFile';
 
 const [file, count, maxRuns] = process.argv.slice(2);

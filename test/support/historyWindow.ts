@@ -1,7 +1,7 @@
 // A VS Code window's history writer in its own process (forked by test/unit/history.test.ts from the compiled
 // out/ code): it appends runs a few at a time and compacts the file every so often, while another window does the
 // same, then tells the parent how many compactions it carried out.
-import { toRecord } from '../../src/core/history';
+import { toRecord } from '../../src/core/history/history';
 import { HistoryFile } from '../../src/storage/historyFile';
 
 const [file, name, count, compactEvery] = process.argv.slice(2);

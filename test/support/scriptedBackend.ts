@@ -1,5 +1,5 @@
 import { BackendError, type BackendId, type ChatBackend, type ChatRequest, type ChatResult } from '../../src/core/types';
-import { parseChain, type Tier } from '../../src/core/chain';
+import { parseChain, type Tier } from '../../src/core/engine/chain';
 
 /** The tiers of a chain setting; a test's chain is valid or the test is wrong. */
 export function tiersOf(...entries: unknown[]): Tier[] {

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { costUsd, formatUsd, priceFor } from '../../src/core/accounting';
-import { toRecord } from '../../src/core/history';
-import type { Attempt } from '../../src/core/orchestrator';
-import { attemptLine, attemptsTable } from '../../src/core/report';
+import { costUsd, formatUsd, priceFor } from '../../src/core/engine/accounting';
+import { toRecord } from '../../src/core/history/history';
+import type { Attempt } from '../../src/core/engine/orchestrator';
+import { attemptLine, attemptsTable } from '../../src/core/engine/report';
 
 describe('accounting', () => {
   it('prices Claude models per million tokens, dated ids by family', () => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { refusalReason } from '../../src/editor/applyRefusal';
+import { refusalReason } from '../../src/editor/review/applyRefusal';
 import { assertOneSentence } from '../support/checks';
 
 describe('why an Apply edit was refused', () => {

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { cascadeInfo, estimateTokens, requestOptions } from '../../src/core/cascade';
-import { attemptsTable } from '../../src/core/report';
-import { BUILT_IN_SKILLS } from '../../src/core/skills';
 import { readManifest } from '../support/manifest';
+import { cascadeInfo, estimateTokens, requestOptions } from '../../src/core/engine/cascade';
+import { attemptsTable } from '../../src/core/engine/report';
+import { BUILT_IN_SKILLS } from '../../src/core/engine/skills';
 import { tiersOf } from '../support/scriptedBackend';
 
 const limits = { maxOutputTokens: 4096, localContextTokens: 16_384 };

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { parseChain } from '../../src/core/chain';
+import { parseChain } from '../../src/core/engine/chain';
 
 describe('chain', () => {
   it('maps claude-* to a cloud tier and anything else to a local llama-swap tier', () => {

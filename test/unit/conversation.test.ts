@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { runChain, type RunEvent } from '../../src/core/orchestrator';
-import { chatJob } from '../../src/core/conversation';
-import { cascadeInfo, CLOUD_CONTEXT_TOKENS, estimateTokens, JUDGE_ROOM_TOKENS, MESSAGE_OVERHEAD_TOKENS } from '../../src/core/cascade';
+import { runChain, type RunEvent } from '../../src/core/engine/orchestrator';
+import { chatJob } from '../../src/core/engine/conversation';
+import { cascadeInfo, CLOUD_CONTEXT_TOKENS, estimateTokens, JUDGE_ROOM_TOKENS, MESSAGE_OVERHEAD_TOKENS } from '../../src/core/engine/cascade';
 import type { ChatMessage } from '../../src/core/types';
 import { ScriptedBackend, accept, escalate, tiersOf } from '../support/scriptedBackend';
 

@@ -7,11 +7,11 @@ import { resolve } from 'node:path';
 import { AnthropicBackend } from '../../src/backends/anthropic';
 import { LlamaSwapClient } from '../../src/backends/llamaSwap';
 import { tiersOf } from '../support/scriptedBackend';
-import { runChain, type RunEvent } from '../../src/core/orchestrator';
-import { BUILT_IN_SKILLS } from '../../src/core/skills';
-import { WarmTracker } from '../../src/core/warmTracker';
+import { runChain, type RunEvent } from '../../src/core/engine/orchestrator';
+import { BUILT_IN_SKILLS } from '../../src/core/engine/skills';
+import { WarmTracker } from '../../src/core/warmth/warmTracker';
 import { DEMO_KEY, startDemo, type Demo } from '../demo/server';
-import { ANTHROPIC_SECRET, demoIsolation, MemorySecrets, readKey } from '../../src/editor/boundKeys';
+import { ANTHROPIC_SECRET, demoIsolation, MemorySecrets, readKey } from '../../src/editor/setup/boundKeys';
 
 const MATH = readFileSync(resolve(__dirname, '../../../sample-workspace/src/math.ts'), 'utf8');
 const refactor = BUILT_IN_SKILLS.find((s) => s.id === 'refactor')!;

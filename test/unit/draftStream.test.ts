@@ -1,9 +1,9 @@
-// The live draft's reading of a streamed answer (src/core/draftStream.ts): what it shows, and that the work
+// The live draft's reading of a streamed answer (src/core/review/draftStream.ts): what it shows, and that the work
 // grows with the answer's length, not with its length times its lines (issue 26, item 18).
 import * as assert from 'assert';
-import type { Tier } from '../../src/core/chain';
-import { DraftStream } from '../../src/core/draftStream';
-import { draftCode, extractCode } from '../../src/core/prompts';
+import type { Tier } from '../../src/core/engine/chain';
+import { DraftStream } from '../../src/core/review/draftStream';
+import { draftCode, extractCode } from '../../src/core/engine/prompts';
 import { Throttle } from '../../src/core/throttle';
 import { longAnswer } from '../support/longAnswer';
 

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { EngineHost } from '../../src/editor/engineHost';
-import type { StoredKey } from '../../src/editor/secretKeys';
+import { EngineHost } from '../../src/editor/run/engineHost';
+import type { StoredKey } from '../../src/editor/setup/secretKeys';
 import { BackendError, type ChatBackend } from '../../src/core/types';
-import type { Settings } from '../../src/core/settings';
+import type { Settings } from '../../src/core/setup/settings';
 import { FakeLlamaSwap } from '../fakes/fakeLlamaSwap';
 
 const settings = (url: string) => ({ llamaSwapUrl: url, firstByteTimeoutMs: 5000, idleTimeoutMs: 5000, servers: new Map() });

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { tiersOf as tiers } from '../support/scriptedBackend';
-import { closestNames, failureHelp } from '../../src/core/failureHelp';
-import type { Attempt } from '../../src/core/orchestrator';
+import { closestNames, failureHelp } from '../../src/core/setup/failureHelp';
+import type { Attempt } from '../../src/core/engine/orchestrator';
 
 const attempt = (model: string, tier: 'local' | 'cloud', extra: Partial<Attempt>): Attempt => ({
   tierIndex: 0, model, label: model, tier, backend: tier === 'local' ? 'llama-swap' : 'anthropic', durationMs: 1, warm: 'unknown', verdict: 'error', ...extra,

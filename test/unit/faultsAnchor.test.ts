@@ -3,8 +3,8 @@
 // same class through real edits; these pin the offsets exactly.
 import * as assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
-import { TextAnchor, withProposal } from '../../src/editor/anchor';
-import { carryInto, hunkEdits, lineHunks, type Region, type TextChange } from '../../src/core/proposalDiff';
+import { TextAnchor, withProposal } from '../../src/editor/review/anchor';
+import { carryInto, hunkEdits, lineHunks, type Region, type TextChange } from '../../src/core/review/proposalDiff';
 
 const carry = (base: string, side: string, keep: Region, changes: readonly TextChange[]) => carryInto(base, side, keep, changes).text;
 

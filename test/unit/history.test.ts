@@ -3,8 +3,8 @@ import { fork, spawn } from 'node:child_process';
 import { appendFileSync, promises as fsPromises, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { line, parseHistory, toRecord, type RunRecord } from '../../src/core/history';
-import type { Attempt } from '../../src/core/orchestrator';
+import { line, parseHistory, toRecord, type RunRecord } from '../../src/core/history/history';
+import type { Attempt } from '../../src/core/engine/orchestrator';
 import { HistoryFile } from '../../src/storage/historyFile';
 
 const attempt = (extra: Partial<Attempt> = {}): Attempt => ({

@@ -1,8 +1,8 @@
 // The escalation report's numbers and advice over a fixed history, and its page (escaped, strict CSP).
 import * as assert from 'node:assert/strict';
-import type { HistoryAttempt, RunRecord } from '../../src/core/history';
-import { advise, buildReport, reasonOf, toCsv, todayLine } from '../../src/core/historyReport';
-import { reportHtml } from '../../src/editor/reportHtml';
+import type { HistoryAttempt, RunRecord } from '../../src/core/history/history';
+import { advise, buildReport, reasonOf, toCsv, todayLine } from '../../src/core/history/historyReport';
+import { reportHtml } from '../../src/editor/history/reportHtml';
 
 const NOW = new Date('2026-12-03T12:00:00Z');
 let n = 0;

@@ -3,10 +3,10 @@
 // whose slots reuse a prompt prefix as llama-server's do.
 import * as assert from 'node:assert/strict';
 import { LlamaSwapClient } from '../../src/backends/llamaSwap';
-import { runChain } from '../../src/core/orchestrator';
-import type { Task } from '../../src/core/prompts';
-import { judgePromptLine } from '../../src/core/report';
-import { BUILT_IN_SKILLS } from '../../src/core/skills';
+import { runChain } from '../../src/core/engine/orchestrator';
+import type { Task } from '../../src/core/engine/prompts';
+import { judgePromptLine } from '../../src/core/engine/report';
+import { BUILT_IN_SKILLS } from '../../src/core/engine/skills';
 import { FakeLlamaSwap, type RecordedRequest } from '../fakes/fakeLlamaSwap';
 import { fence, tiersOf as tiers } from '../support/scriptedBackend';
 

@@ -7,15 +7,15 @@ import type { AddressInfo } from 'node:net';
 import { AnthropicBackend } from '../../src/backends/anthropic';
 import { sameOriginFetch } from '../../src/backends/keyedFetch';
 import { LlamaSwapClient } from '../../src/backends/llamaSwap';
-import { parseChain } from '../../src/core/chain';
-import { isPrivateAddress, parseServers } from '../../src/core/servers';
-import { formatCheckLine, runSetupChecks } from '../../src/core/setupCheck';
-import { snapshotSettings } from '../../src/core/settings';
-import type { ConfigReader, SettingLayers } from '../../src/core/trust';
+import { parseChain } from '../../src/core/engine/chain';
+import { isPrivateAddress, parseServers } from '../../src/core/engine/servers';
+import { formatCheckLine, runSetupChecks } from '../../src/core/setup/setupCheck';
+import { snapshotSettings } from '../../src/core/setup/settings';
+import type { ConfigReader, SettingLayers } from '../../src/core/setup/trust';
 import { BackendError } from '../../src/core/types';
-import { AddressBoundKey, MemorySecrets, UNRECORDED } from '../../src/editor/boundKeys';
-import { EngineHost } from '../../src/editor/engineHost';
-import type { StoredKey } from '../../src/editor/secretKeys';
+import { AddressBoundKey, MemorySecrets, UNRECORDED } from '../../src/editor/setup/boundKeys';
+import { EngineHost } from '../../src/editor/run/engineHost';
+import type { StoredKey } from '../../src/editor/setup/secretKeys';
 import { FakeLlamaSwap } from '../fakes/fakeLlamaSwap';
 
 /** A server that records each request's headers and answers with `reply`. */

@@ -6,7 +6,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { LlamaSwapClient } from '../../src/backends/llamaSwap';
-import { WarmTracker } from '../../src/core/warmTracker';
+import { WarmTracker } from '../../src/core/warmth/warmTracker';
 import { BackendError } from '../../src/core/types';
 import { FakeLlamaSwap } from '../fakes/fakeLlamaSwap';
 

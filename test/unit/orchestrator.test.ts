@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { parseChain, type Tier } from '../../src/core/chain';
-import { escalateByUser, runChain, type RunEvent, type RunOptions } from '../../src/core/orchestrator';
-import { BUILT_IN_SKILLS } from '../../src/core/skills';
+import { parseChain, type Tier } from '../../src/core/engine/chain';
+import { escalateByUser, runChain, type RunEvent, type RunOptions } from '../../src/core/engine/orchestrator';
+import { BUILT_IN_SKILLS } from '../../src/core/engine/skills';
 import { BackendError } from '../../src/core/types';
-import type { Task } from '../../src/core/prompts';
+import type { Task } from '../../src/core/engine/prompts';
 import { ScriptedBackend, accept, escalate, fence } from '../support/scriptedBackend';
 
 const task: Task = { filePath: 'a.ts', languageId: 'typescript', selection: '  let x = 1;\n  x++;\n', before: '', after: '' };

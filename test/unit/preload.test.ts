@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { preloadIfCold } from '../../src/core/preload';
-import { WarmTracker } from '../../src/core/warmTracker';
+import { preloadIfCold } from '../../src/core/warmth/preload';
+import { WarmTracker } from '../../src/core/warmth/warmTracker';
 import { LlamaSwapClient } from '../../src/backends/llamaSwap';
 import { FakeLlamaSwap } from '../fakes/fakeLlamaSwap';
 

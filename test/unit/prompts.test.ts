@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { buildGenerationMessages, delimit, extractCode, fitToSelection, sameCode, type Task } from '../../src/core/prompts';
-import { BUILT_IN_SKILLS } from '../../src/core/skills';
+import { buildGenerationMessages, delimit, extractCode, fitToSelection, sameCode, type Task } from '../../src/core/engine/prompts';
+import { BUILT_IN_SKILLS } from '../../src/core/engine/skills';
 
 const task: Task = {
   filePath: 'src/math.ts', languageId: 'typescript', selection: 'function add(a, b) {\n  return a + b;\n}',

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as jsdiff from 'diff';
-import { carryInto, hunkEdits, hunksAt, lineHunks, type Region, type TextChange } from '../../src/core/proposalDiff';
-import { draftCode } from '../../src/core/prompts';
+import { carryInto, hunkEdits, hunksAt, lineHunks, type Region, type TextChange } from '../../src/core/review/proposalDiff';
+import { draftCode } from '../../src/core/engine/prompts';
 import { Throttle } from '../../src/core/throttle';
 
 const apply = (text: string, edits: readonly TextChange[]) =>

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { backendKey, parseChain } from '../../src/core/chain';
-import { parseServers } from '../../src/core/servers';
-import { snapshotSettings } from '../../src/core/settings';
-import type { ConfigReader } from '../../src/core/trust';
+import { backendKey, parseChain } from '../../src/core/engine/chain';
+import { parseServers } from '../../src/core/engine/servers';
+import { snapshotSettings } from '../../src/core/setup/settings';
+import type { ConfigReader } from '../../src/core/setup/trust';
 
 const servers = parseServers({
   laptop: { kind: 'ollama', url: 'http://127.0.0.1:11434/' },

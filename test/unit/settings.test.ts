@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { MAX_POLL_SECONDS, MAX_TIMEOUT_SECONDS, snapshotSettings } from '../../src/core/settings';
-import type { ConfigReader, SettingLayers } from '../../src/core/trust';
+import { MAX_POLL_SECONDS, MAX_TIMEOUT_SECONDS, snapshotSettings } from '../../src/core/setup/settings';
+import type { ConfigReader, SettingLayers } from '../../src/core/setup/trust';
 import { assertOneSentence } from '../support/checks';
 
 /** Settings as a user set them (global layer), read the way VS Code's configuration reads them. */

@@ -5,8 +5,8 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { LlamaSwapClient } from '../../src/backends/llamaSwap';
-import { parseChain, type Tier } from '../../src/core/chain';
-import { formatCheckLine, runSetupChecks, type SetupCheckInput } from '../../src/core/setupCheck';
+import { parseChain, type Tier } from '../../src/core/engine/chain';
+import { formatCheckLine, runSetupChecks, type SetupCheckInput } from '../../src/core/setup/setupCheck';
 import { FakeLlamaSwap, type FakeLlamaSwapOptions } from '../fakes/fakeLlamaSwap';
 
 function tiers(...names: unknown[]): Tier[] {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { BUILT_IN_SKILLS, loadSkills } from '../../src/core/skills';
+import { BUILT_IN_SKILLS, loadSkills } from '../../src/core/engine/skills';
 
 describe('skills', () => {
   it('has the built-ins, custom taking the user instruction', () => {

@@ -2,9 +2,9 @@
 // of the same run swapped out is not reported warm from a cache that predates the swap.
 import * as assert from 'node:assert/strict';
 import { LlamaSwapClient } from '../../src/backends/llamaSwap';
-import { runChain } from '../../src/core/orchestrator';
-import { BUILT_IN_SKILLS } from '../../src/core/skills';
-import { WarmTracker } from '../../src/core/warmTracker';
+import { runChain } from '../../src/core/engine/orchestrator';
+import { BUILT_IN_SKILLS } from '../../src/core/engine/skills';
+import { WarmTracker } from '../../src/core/warmth/warmTracker';
 import { FakeLlamaSwap, type RecordedRequest } from '../fakes/fakeLlamaSwap';
 import { fence, tiersOf } from '../support/scriptedBackend';
 

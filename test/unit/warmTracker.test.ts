@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LlamaSwapClient } from '../../src/backends/llamaSwap';
 import type { RunningModel } from '../../src/core/types';
-import { WarmTracker, type Clock, type ServerWarmState, type WarmTrackerOptions } from '../../src/core/warmTracker';
+import { WarmTracker, type Clock, type ServerWarmState, type WarmTrackerOptions } from '../../src/core/warmth/warmTracker';
 import { FakeLlamaSwap } from '../fakes/fakeLlamaSwap';
 
 async function waitFor(condition: () => boolean, what: string, ms = 2000): Promise<void> {

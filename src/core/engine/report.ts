@@ -1,0 +1,116 @@
+// Turns engine results into the public run report and into the log's lines. Pure, so the
+// wording is unit-tested without an editor.
+import type { Tier } from './chain';
+import type { Attempt, RunResult } from './orchestrator';
+import type { WarmState } from '../types';
+import { formatUsd, isUnpriced, UNPRICED } from './accounting';
+
+/** (contract) What `hyperguild.runSkill` resolves to. */
+export interface RunReport {
+  status: 'accepted' | 'exhausted' | 'cancelled' | 'failed';
+  message?: string;
+  accepted?: { model: string; tierIndex: number };
+  attempts: {
+    model: string;
+    tier: 'local' | 'cloud';
+    durationMs: number;
+    warm: WarmState;
+    verdict: 'accept' | 'escalate' | 'error';
+    feedback?: string;
+    /** The user's own Escalate. */
+    by?: 'user';
+    inputTokens?: number;
+    outputTokens?: number;
+    costUsd?: number;
+  }[];
+  proposal?: { original: string; proposed: string };
+}
+
+export function failedReport(message: string): RunReport {
+  return { status: 'failed', message, attempts: [] };
+}
+
+export function toRunReport(result: RunResult, original: string): RunReport {
+  return {
+    status: result.status,
+    ...(result.message !== undefined && { message: result.message }),
+    ...(result.accepted && { accepted: { ...result.accepted } }),
+    attempts: result.attempts.map((a) => ({
+      model: a.model,
+      tier: a.tier,
+      durationMs: a.durationMs,
+      warm: a.warm,
+      verdict: a.verdict,
+      ...(a.feedback !== undefined && { feedback: a.feedback }),
+      ...(a.by && { by: a.by }),
+      ...(a.inputTokens !== undefined && { inputTokens: a.inputTokens }),
+      ...(a.outputTokens !== undefined && { outputTokens: a.outputTokens }),
+      ...(a.costUsd !== undefined && { costUsd: a.costUsd }),
+    })),
+    ...(result.proposal !== undefined && { proposal: { original, proposed: result.proposal } }),
+  };
+}
+
+export const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** "qwen-7b · local · warm · 1/3" — the progress line of the tier in flight. */
+export function tierTitle(tier: Tier, index: number, count: number, warm: WarmState): string {
+  const warmth = tier.kind === 'cloud' ? undefined : warm === 'ready' ? 'warm' : warm === 'unknown' ? undefined : warm === 'starting' ? 'loading' : 'cold';
+  return [tier.label, tier.kind, warmth, `${index + 1}/${count}`].filter(Boolean).join(' · ');
+}
+
+export function runHeader(skill: string, where: string, tiers: readonly Tier[]): string {
+  return `▶ ${skill} on ${where} · chain: ${tiers.map((t) => t.label).join(' → ')}`;
+}
+
+function warmText(a: Attempt): string | undefined {
+  if (a.tier === 'cloud') return undefined;
+  const load = a.loadMs !== undefined ? ` (loaded in ${seconds(a.loadMs)})` : '';
+  if (a.warm === 'ready') return 'warm';
+  if (a.warm === 'unknown') return load ? `cold${load}` : 'warmth unknown';
+  return `${a.warm === 'starting' ? 'loading' : 'cold'}${load}`;
+}
+
+/** One line per attempt: tier, model, warmth, duration, tokens, cost, verdict, feedback. */
+export function attemptLine(a: Attempt, count: number): string {
+  if (a.by === 'user') return `[${a.tierIndex + 1}/${count}] ${a.label} · escalated by you — ${a.feedback ?? ''}`;
+  const tokens = a.inputTokens !== undefined || a.outputTokens !== undefined ? `${a.inputTokens ?? '?'}→${a.outputTokens ?? '?'} tokens` : 'tokens unknown';
+  const cost = a.costUsd !== undefined ? formatUsd(a.costUsd) : isUnpriced(a) ? `${UNPRICED} (add its price to hyperguild.prices)` : 'cost unknown';
+  const parts = [`[${a.tierIndex + 1}/${count}] ${a.label}`, a.tier, warmText(a), seconds(a.durationMs), tokens, cost, a.verdict];
+  const line = parts.filter(Boolean).join(' · ');
+  return a.feedback ? `${line} — ${a.feedback}` : line;
+}
+
+/** "judge prompt: 44 tokens evaluated, 895 from the server's cache (95 %)" — what the cache-sharing judge saved. */
+export function judgePromptLine(p: { evaluated: number; cached: number }): string {
+  const total = p.evaluated + p.cached;
+  const share = total ? ` (${Math.round((100 * p.cached) / total)} %)` : '';
+  return `judge prompt: ${p.evaluated} tokens evaluated, ${p.cached} from the server's cache${share}`;
+}
+
+export function outcomeLine(result: RunResult, count: number): string {
+  if (result.status === 'accepted' && result.accepted) {
+    const avoided = result.cloudCostAvoided
+      ? ` · cloud cost avoided ≈ ${formatUsd(result.cloudCostAvoided.usd)} (estimate: ${result.cloudCostAvoided.model} at list price for the same tokens)`
+      : '';
+    return `✔ accepted at tier ${result.accepted.tierIndex + 1}/${count} by ${result.accepted.model}${avoided}`;
+  }
+  if (result.status === 'cancelled') return '■ cancelled';
+  return `✖ ${result.message ?? 'no answer was accepted'}`;
+}
+
+/** Text shown as itself in Markdown: a model named `a_b_c` or feedback quoting `*x*` is not formatted. */
+export const markdownText = (text: string) => text.replace(/[\\`*_[\]<>|]/g, '\\$&');
+const cell = (text: string) => markdownText(text.replace(/\s+/g, ' ').trim());
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/** The attempts as a compact Markdown table (the chat participant's answer): one row per tier tried; tokens are in the log. */
+export function attemptsTable(attempts: RunReport['attempts']): string {
+  const rows = attempts.map((a, i) => {
+    const tier = a.tier === 'cloud' ? 'cloud' : a.warm === 'ready' ? 'local · warm' : a.warm === 'unknown' ? 'local' : `local · ${a.warm === 'starting' ? 'loading' : 'cold'}`;
+    const cost = a.costUsd !== undefined ? formatUsd(a.costUsd) : isUnpriced(a) ? UNPRICED : '';
+    const verdict = a.by === 'user' ? 'escalated by you' : a.verdict;
+    return `| ${i + 1} | ${cell(a.model)} | ${tier} | ${a.by === 'user' ? '' : seconds(a.durationMs)} | ${cost} | ${verdict} | ${cell(clip(a.feedback ?? '', 100))} |`;
+  });
+  return ['| # | Model | Tier | Time | Cost | Verdict | Feedback |', '|---|---|---|---|---|---|---|', ...rows].join('\n');
+}

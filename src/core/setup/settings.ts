@@ -1,0 +1,133 @@
+// One validated snapshot of Hyperguild's settings, read through a ConfigReader. Pure (no editor import):
+// the editor passes `vscode.workspace.getConfiguration`, and the untrusted-workspace rules are unit-tested.
+import { parseChain, type Tier } from '../engine/chain';
+import { parseServers, type ServerTable } from '../engine/servers';
+import { loadSkills, type Skill } from '../engine/skills';
+import type { PriceTable } from '../engine/accounting';
+import { restrictedValue, type ConfigReader } from './trust';
+
+/**
+ * Settings a workspace of unknown origin may not set: where code is sent, who judges it, the skill prompts (a
+ * cloned repository must not rewrite "refactor", as cloud tiers are not judged), and how much code leaves the
+ * machine or what a run may cost (context lines, answer length, the cascade's input limit).
+ */
+export const RESTRICTED = ['chain', 'llamaSwapUrl', 'servers', 'verifierModel', 'skills', 'contextLines', 'maxOutputTokens', 'localContextTokens'] as const;
+
+export const DEFAULT_LLAMA_SWAP_URL = 'http://127.0.0.1:8080';
+
+/** The longest a timer may wait: Node's setTimeout fires at once above 2^31-1 ms. A day is plenty. */
+export const MAX_TIMEOUT_SECONDS = 86_400;
+export const MAX_POLL_SECONDS = 3_600;
+
+/** One snapshot of the settings; a run keeps the snapshot it started with. */
+export interface Settings {
+  tiers: Tier[] | undefined;
+  llamaSwapUrl: string;
+  /** hyperguild.servers, the valid entries. */
+  servers: ServerTable;
+  verifierModel: string;
+  skills: Skill[];
+  contextLines: number;
+  maxOutputTokens: number;
+  /** The context size local models run with: the cascade as a language model takes no more input than fits. */
+  localContextTokens: number;
+  firstByteTimeoutMs: number;
+  idleTimeoutMs: number;
+  preloadOnCommandStart: boolean;
+  /** Show each tier's code in the diff while it streams, before it is verified. */
+  showDraft: boolean;
+  pollSeconds: number;
+  prices: PriceTable;
+  /** One sentence per invalid setting, naming it and what is wrong. */
+  problems: string[];
+  /** Set when hyperguild.llamaSwapUrl is not an http(s) address: a run with a local tier must not guess one. */
+  llamaSwapUrlProblem?: string;
+  /** Restricted keys whose workspace values were ignored because the workspace is untrusted. */
+  ignoredUntrusted: string[];
+}
+
+function validUrl(raw: unknown): string | undefined {
+  if (typeof raw !== 'string') return undefined;
+  try {
+    const url = new URL(raw);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+    return raw.replace(/\/+$/, '');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A number setting within [min, max]: a missing or malformed value is the default; one above the
+ * maximum is the maximum, with a sentence naming the setting (a huge timeout must not overflow a timer).
+ */
+function bounded<K extends string>(read: (key: K) => unknown, key: K, fallback: number, min: number, max: number, problems: string[]): number {
+  const value = read(key);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) return fallback;
+  if (value <= max) return value;
+  problems.push(`hyperguild.${key} is ${value}, above its maximum of ${max}; ${max} is used.`);
+  return max;
+}
+
+/**
+ * The snapshot. `windowConfig` reads window-scoped settings (VS Code logs a warning when they are read
+ * with a resource); `trusted` is the workspace's trust.
+ */
+export function snapshotSettings(config: ConfigReader, windowConfig: ConfigReader, trusted: boolean): Settings {
+  const ignoredUntrusted: string[] = [];
+  /** In an untrusted workspace, restricted keys come from user settings or the default only. */
+  const restricted = <T>(key: (typeof RESTRICTED)[number]): T | undefined => {
+    const r = restrictedValue<T>(config, key, trusted);
+    if (r.ignored) ignoredUntrusted.push(`hyperguild.${key}`);
+    return r.value;
+  };
+
+  const read = (key: string) => config.get<unknown>(key);
+  const problems: string[] = [];
+  const servers = parseServers(restricted<unknown>('servers'));
+  problems.push(...servers.problems);
+  const chain = parseChain(restricted<unknown>('chain'), servers.servers);
+  if (!chain.ok) problems.push(chain.message);
+
+  const rawUrl = restricted<unknown>('llamaSwapUrl');
+  let llamaSwapUrl = validUrl(rawUrl);
+  let llamaSwapUrlProblem: string | undefined;
+  if (!llamaSwapUrl) {
+    llamaSwapUrlProblem = `hyperguild.llamaSwapUrl ${JSON.stringify(rawUrl)} is not an http(s) address; use one such as ${DEFAULT_LLAMA_SWAP_URL}.`;
+    problems.push(llamaSwapUrlProblem);
+    llamaSwapUrl = DEFAULT_LLAMA_SWAP_URL;
+  }
+
+  const skills = loadSkills(restricted<unknown>('skills'));
+  problems.push(...skills.problems);
+
+  const prices: Record<string, { input: number; output: number }> = {};
+  const rawPrices = config.get<unknown>('prices');
+  if (rawPrices && typeof rawPrices === 'object') {
+    for (const [model, p] of Object.entries(rawPrices as Record<string, unknown>)) {
+      const price = p as { input?: unknown; output?: unknown } | null;
+      if (price && typeof price.input === 'number' && typeof price.output === 'number') prices[model] = { input: price.input, output: price.output };
+      else problems.push(`hyperguild.prices entry "${model}" needs numeric "input" and "output" prices per million tokens.`);
+    }
+  }
+
+  return {
+    tiers: chain.ok ? chain.tiers : undefined,
+    llamaSwapUrl,
+    servers: servers.servers,
+    verifierModel: (restricted<string>('verifierModel') ?? '').trim(),
+    skills: skills.skills,
+    contextLines: bounded(restricted<unknown>, 'contextLines', 40, 0, 400, problems),
+    maxOutputTokens: bounded(restricted<unknown>, 'maxOutputTokens', 4096, 1, 64_000, problems),
+    localContextTokens: bounded(restricted<unknown>, 'localContextTokens', 32_768, 512, 10_000_000, problems),
+    firstByteTimeoutMs: bounded(read, 'localFirstByteTimeoutSeconds', 300, 0.01, MAX_TIMEOUT_SECONDS, problems) * 1000,
+    idleTimeoutMs: bounded(read, 'idleTimeoutSeconds', 60, 0.01, MAX_TIMEOUT_SECONDS, problems) * 1000,
+    preloadOnCommandStart: config.get<boolean>('preloadOnCommandStart') ?? true,
+    showDraft: config.get<boolean>('showDraft') ?? true,
+    pollSeconds: bounded((key) => windowConfig.get<unknown>(key), 'statusBarPollSeconds', 5, 0.05, MAX_POLL_SECONDS, problems),
+    prices,
+    problems,
+    ...(llamaSwapUrlProblem && { llamaSwapUrlProblem }),
+    ignoredUntrusted,
+  };
+}

@@ -1,0 +1,67 @@
+// Help at the moment of failure: the message of a failed run offers the next step (Check Setup, the cloud tiers
+// only this time, Set API Key), and a model the server does not know is answered with the names it does know.
+import * as vscode from 'vscode';
+import { closestNames, failureHelp } from '../../core/setup/failureHelp';
+import type { Tier } from '../../core/engine/chain';
+import type { RunResult } from '../../core/engine/orchestrator';
+import type { RunReport } from '../../core/engine/report';
+import { showError, showWarning, type NotifyAction } from '../notify';
+
+export const RETRY_ON_CLOUD_COMMAND = 'hyperguild.retryOnCloudTiers';
+
+/** The one pending "this time on the cloud tiers" of the newest failed run; a newer failure replaces it. */
+export class CloudRetry implements vscode.Disposable {
+  private pending: { run: () => Promise<RunReport>; release: () => void } | undefined;
+
+  offer(run: () => Promise<RunReport>, release: () => void): void {
+    this.pending?.release();
+    this.pending = { run, release };
+  }
+
+  /** Runs the pending retry (once). */
+  async run(): Promise<RunReport> {
+    const pending = this.pending;
+    this.pending = undefined;
+    if (!pending) return { status: 'failed', message: 'There is no failed run to repeat on the cloud tiers.', attempts: [] };
+    return pending.run();
+  }
+
+  dispose(): void {
+    this.pending?.release();
+    this.pending = undefined;
+  }
+}
+
+export interface FailureContext {
+  log: vscode.LogOutputChannel;
+  tiers: readonly Tier[];
+  hasCloudKey: boolean;
+  /** The models the local server knows (ids and aliases), for "did you mean". */
+  knownModels: () => Promise<string[]>;
+  server: string;
+}
+
+/** Shows why the run failed with the next steps as buttons; resolves once "did you mean" is shown too. */
+export async function showFailure(ctx: FailureContext, result: RunResult, offerCloudRetry: () => void): Promise<void> {
+  const help = failureHelp(result.attempts, ctx.tiers, ctx.hasCloudKey);
+  const actions: NotifyAction[] = [];
+  if (help.cloudOnly) {
+    offerCloudRetry();
+    actions.push({ title: 'Run on the Cloud Tiers Only This Time', command: RETRY_ON_CLOUD_COMMAND });
+  }
+  if (help.checkSetup) actions.push({ title: 'Check Setup', command: 'hyperguild.checkSetup' });
+  if (help.setKey) actions.push({ title: 'Set API Key', command: 'hyperguild.setAnthropicKey' });
+  showError(ctx.log, result.message ?? 'No answer was accepted.', undefined, actions);
+  if (help.unknownModels.length === 0) return;
+  let known: string[] = [];
+  try {
+    known = await ctx.knownModels();
+  } catch {
+    return; // the sentence above already names the failure
+  }
+  for (const model of help.unknownModels) {
+    const near = closestNames(model, known);
+    const names = near.length ? `; the names it has, nearest first: ${near.join(', ')}` : ' and lists no models';
+    showWarning(ctx.log, `${model} is not a model ${ctx.server} knows${names}.`, [{ title: 'Check Setup', command: 'hyperguild.checkSetup' }]);
+  }
+}
