@@ -26,7 +26,7 @@ interface ConfigProperty {
   anyOf?: ConfigProperty[]; oneOf?: ConfigProperty[];
 }
 interface Manifest {
-  capabilities: { untrustedWorkspaces: { supported: string | boolean; restrictedConfigurations?: string[] } };
+  capabilities: { untrustedWorkspaces: { supported: string | boolean; description?: string; restrictedConfigurations?: string[] } };
   contributes: { configuration: { properties: Record<string, ConfigProperty> } };
 }
 
@@ -89,6 +89,12 @@ describe('security: where the Anthropic key may go', () => {
     assert.equal(supported, 'limited');
     assert.deepEqual([...(restrictedConfigurations ?? [])].sort(), RESTRICTED.map((k) => `hyperguild.${k}`).sort());
     assert.ok(RESTRICTED.includes('skills'), 'a cloned repository must not rewrite a skill prompt');
+  });
+
+  it('the trust prompt\'s description names every setting an untrusted workspace cannot set', () => {
+    const { description = '', restrictedConfigurations = [] } = manifest.capabilities.untrustedWorkspaces;
+    const unnamed = restrictedConfigurations.filter((k) => !new RegExp(`\\b${k.replace('.', '\\.')}\\b`).test(description));
+    assert.deepEqual(unnamed, [], 'the workspace trust view shows this text: it must not leave a restricted setting out');
   });
 
   describe('the backend\'s address comes from ANTHROPIC_BASE_URL only', function () {
