@@ -27,6 +27,7 @@ import { showWarmMenu } from './editor/warmMenu';
 import { checkSetupCommand } from './editor/setupCheckCommand';
 import { showWarning } from './editor/notify';
 import { tapLog } from './editor/logTap';
+import { SECTION, SETTING_NAMES } from './core/settingKeys';
 
 /** (contract) What `activate()` returns. */
 export interface HyperguildApi {
@@ -144,9 +145,9 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
   const loadServerKeys = () => serverKeys.load(settings.servers.keys()).then(reload, (err: unknown) => log.warn(`Reading the server keys failed: ${String(err)}`));
 
   push(vscode.workspace.onDidChangeConfiguration((e) => {
-    if (!e.affectsConfiguration('hyperguild')) return;
+    if (!e.affectsConfiguration(SECTION)) return;
     reload();
-    if (e.affectsConfiguration('hyperguild.servers')) void loadServerKeys();
+    if (e.affectsConfiguration(SETTING_NAMES.servers)) void loadServerKeys();
     reportProblems(settings.problems);
   }));
   push(vscode.workspace.onDidGrantWorkspaceTrust(reload));

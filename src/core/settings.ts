@@ -5,6 +5,7 @@ import { parseServers, type ServerTable } from './servers';
 import { loadSkills, type Skill } from './skills';
 import type { PriceTable } from './accounting';
 import { restrictedValue, type ConfigReader } from './trust';
+import { SETTING_NAMES, settingName, type SettingKey } from './settingKeys';
 
 /**
  * Settings a workspace of unknown origin may not set: where code is sent, who judges it, the skill prompts (a
@@ -61,11 +62,11 @@ function validUrl(raw: unknown): string | undefined {
  * A number setting within [min, max]: a missing or malformed value is the default; one above the
  * maximum is the maximum, with a sentence naming the setting (a huge timeout must not overflow a timer).
  */
-function bounded<K extends string>(read: (key: K) => unknown, key: K, fallback: number, min: number, max: number, problems: string[]): number {
+function bounded<K extends SettingKey>(read: (key: K) => unknown, key: K, fallback: number, min: number, max: number, problems: string[]): number {
   const value = read(key);
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min) return fallback;
   if (value <= max) return value;
-  problems.push(`hyperguild.${key} is ${value}, above its maximum of ${max}; ${max} is used.`);
+  problems.push(`${settingName(key)} is ${value}, above its maximum of ${max}; ${max} is used.`);
   return max;
 }
 
@@ -78,7 +79,7 @@ export function snapshotSettings(config: ConfigReader, windowConfig: ConfigReade
   /** In an untrusted workspace, restricted keys come from user settings or the default only. */
   const restricted = <T>(key: (typeof RESTRICTED)[number]): T | undefined => {
     const r = restrictedValue<T>(config, key, trusted);
-    if (r.ignored) ignoredUntrusted.push(`hyperguild.${key}`);
+    if (r.ignored) ignoredUntrusted.push(settingName(key));
     return r.value;
   };
 
@@ -93,7 +94,7 @@ export function snapshotSettings(config: ConfigReader, windowConfig: ConfigReade
   let llamaSwapUrl = validUrl(rawUrl);
   let llamaSwapUrlProblem: string | undefined;
   if (!llamaSwapUrl) {
-    llamaSwapUrlProblem = `hyperguild.llamaSwapUrl ${JSON.stringify(rawUrl)} is not an http(s) address; use one such as ${DEFAULT_LLAMA_SWAP_URL}.`;
+    llamaSwapUrlProblem = `${SETTING_NAMES.llamaSwapUrl} ${JSON.stringify(rawUrl)} is not an http(s) address; use one such as ${DEFAULT_LLAMA_SWAP_URL}.`;
     problems.push(llamaSwapUrlProblem);
     llamaSwapUrl = DEFAULT_LLAMA_SWAP_URL;
   }
@@ -107,7 +108,7 @@ export function snapshotSettings(config: ConfigReader, windowConfig: ConfigReade
     for (const [model, p] of Object.entries(rawPrices as Record<string, unknown>)) {
       const price = p as { input?: unknown; output?: unknown } | null;
       if (price && typeof price.input === 'number' && typeof price.output === 'number') prices[model] = { input: price.input, output: price.output };
-      else problems.push(`hyperguild.prices entry "${model}" needs numeric "input" and "output" prices per million tokens.`);
+      else problems.push(`${SETTING_NAMES.prices} entry "${model}" needs numeric "input" and "output" prices per million tokens.`);
     }
   }
 

@@ -15,6 +15,8 @@ import type { RunRegistry } from './runRegistry';
 import type { LanguageModelChatInformation, LanguageModelChatProvider, LanguageModelChatRequestMessage, ProvideLanguageModelChatResponseOptions } from './lmProviderApi';
 import { readSettings, currentScope, type Settings } from './settings';
 import { logRunEvent } from './runLog';
+import { SETTING_NAMES } from '../core/settingKeys';
+import { Disposable } from './disposable';
 
 export const VENDOR = 'hyperguild';
 
@@ -46,12 +48,14 @@ function toChatMessage(m: LanguageModelChatRequestMessage): ChatMessage {
   return { role, content: textOf(m.content) };
 }
 
-export class CascadeModels implements LanguageModelChatProvider<Info>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
+export class CascadeModels extends Disposable implements LanguageModelChatProvider<Info> {
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChangeLanguageModelChatInformation = this.changed.event;
   private announced = '';
 
-  constructor(private readonly deps: CascadeDeps) {}
+  constructor(private readonly deps: CascadeDeps) {
+    super();
+  }
 
   /** The settings may have changed: VS Code is told only when the models did. */
   refresh(): void {
@@ -106,7 +110,7 @@ export class CascadeModels implements LanguageModelChatProvider<Info>, vscode.Di
     const chat = messages.map(toChatMessage);
     const tokens = chat.reduce((n, m) => n + estimateTokens(m.content) + MESSAGE_OVERHEAD_TOKENS, 0);
     if (tokens > info.maxInputTokens) {
-      throw refuse(new Error(`The request is about ${tokens} tokens, more than the ${info.maxInputTokens} that ${info.name} takes (the least any tier's context holds, hyperguild.localContextTokens, beside the answer and what a later tier is sent about earlier answers); send less.`));
+      throw refuse(new Error(`The request is about ${tokens} tokens, more than the ${info.maxInputTokens} that ${info.name} takes (the least any tier's context holds, ${SETTING_NAMES.localContextTokens}, beside the answer and what a later tier is sent about earlier answers); send less.`));
     }
     const asked = requestOptions(options.modelOptions, settings.maxOutputTokens);
     if ('problem' in asked) throw refuse(new Error(asked.problem));
@@ -144,9 +148,5 @@ export class CascadeModels implements LanguageModelChatProvider<Info>, vscode.Di
       throw new vscode.LanguageModelError(`${info.name} accepted no answer: ${result.message ?? 'every tier failed'}`);
     }
     progress.report(new vscode.LanguageModelTextPart(result.proposal));
-  }
-
-  dispose(): void {
-    this.changed.dispose();
   }
 }

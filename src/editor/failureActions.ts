@@ -6,11 +6,12 @@ import type { Tier } from '../core/chain';
 import type { RunResult } from '../core/orchestrator';
 import type { RunReport } from '../core/report';
 import { showError, showWarning, type NotifyAction } from './notify';
+import { Disposable } from './disposable';
 
 export const RETRY_ON_CLOUD_COMMAND = 'hyperguild.retryOnCloudTiers';
 
 /** The one pending "this time on the cloud tiers" of the newest failed run; a newer failure replaces it. */
-export class CloudRetry implements vscode.Disposable {
+export class CloudRetry extends Disposable {
   private pending: { run: () => Promise<RunReport>; release: () => void } | undefined;
 
   offer(run: () => Promise<RunReport>, release: () => void): void {
@@ -26,9 +27,10 @@ export class CloudRetry implements vscode.Disposable {
     return pending.run();
   }
 
-  dispose(): void {
+  override dispose(): void {
     this.pending?.release();
     this.pending = undefined;
+    super.dispose();
   }
 }
 

@@ -8,6 +8,7 @@ import { hunkEdits, hunksAt, lineHunks, type TextChange } from '../core/proposal
 import type { ProposalFiles } from './proposalFiles';
 import { ProposalSide } from './proposalSide';
 import { DRAFT_SCHEME, PROPOSAL_SCHEME, inTabOrder, proposalIdOf, proposalIds, rightSideUri } from './schemes';
+import { Disposable } from './disposable';
 
 export { PROPOSAL_SCHEME };
 
@@ -54,17 +55,16 @@ const idOf = proposalIdOf;
  * Owns proposals: their editable right sides (in memory, see ProposalFiles), anchors that follow the
  * user's edits from run start, and safe apply (whole or by hunk) and discard.
  */
-export class ProposalManager implements vscode.Disposable {
+export class ProposalManager extends Disposable {
   private readonly proposals = new Map<string, Proposal>();
   private readonly anchors = new Set<TextAnchor>();
   /** Proposals whose Apply is in flight: a second Apply meanwhile (double click, button + notification) is refused. */
   private readonly applying = new Set<string>();
-  private readonly settledEmitter = new vscode.EventEmitter<{ proposal: Proposal; how: Settlement }>();
+  private readonly settledEmitter = this.register(new vscode.EventEmitter<{ proposal: Proposal; how: Settlement }>());
   /** Fires once per proposal, when it is applied, discarded or escalated. */
   readonly onDidSettle = this.settledEmitter.event;
   /** Proposals whose tab closed a moment ago: discarded unless the tab reappears (a move); never resolved meanwhile. */
   private readonly closing = new Map<string, NodeJS.Timeout>();
-  private readonly disposables: vscode.Disposable[] = [this.settledEmitter];
   /** Unique across reloads: a restored chat turn or tab never names a proposal of this window by chance. */
   private readonly mintId = proposalIds();
   /**
@@ -74,7 +74,8 @@ export class ProposalManager implements vscode.Disposable {
   private readonly ownEdits = new Map<TextAnchor, string>();
 
   constructor(private readonly log: vscode.LogOutputChannel, private readonly files: ProposalFiles) {
-    this.disposables.push(
+    super();
+    for (const d of [
       vscode.workspace.onDidChangeTextDocument((e) => {
         const uri = e.document.uri.toString();
         const own = (a: TextAnchor) => this.ownEdits.has(a) && this.ownEdits.get(a) === e.document.getText();
@@ -102,7 +103,7 @@ export class ProposalManager implements vscode.Disposable {
         this.updateContext();
       }),
       vscode.window.tabGroups.onDidChangeTabGroups(() => this.updateContext()),
-    );
+    ]) this.register(d);
     // A tab that closes meanwhile makes close() reject: that must not become an unhandled rejection.
     this.closeOrphanTabs().catch((err: unknown) => this.log.warn(`Closing leftover proposal tabs failed: ${String(err)}`));
   }
@@ -435,9 +436,9 @@ export class ProposalManager implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', FOCUSED_KEY, focused !== undefined && this.proposals.has(focused) && !this.closing.has(focused));
   }
 
-  dispose(): void {
+  override dispose(): void {
     for (const timer of this.closing.values()) clearTimeout(timer);
-    for (const d of this.disposables) d.dispose();
+    super.dispose();
     this.proposals.clear();
     this.anchors.clear();
   }

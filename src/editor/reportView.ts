@@ -5,20 +5,23 @@ import { randomBytes } from 'node:crypto';
 import { buildReport, filterRuns, toCsv, type ReportFilter } from '../core/historyReport';
 import type { HistoryRecorder } from './historyRecorder';
 import { reportHtml } from './reportHtml';
+import { Disposable } from './disposable';
 
 type Message =
   | { type: 'filter'; period?: string; workspace?: string }
   | { type: 'export'; format?: string }
   | { type: 'rendered'; charts?: number; advice?: number; runs?: number };
 
-export class ReportView implements vscode.Disposable {
+export class ReportView extends Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private filter: Omit<ReportFilter, 'now'> = { days: 30 };
 
   constructor(
     private readonly history: HistoryRecorder,
     private readonly log: vscode.LogOutputChannel,
-  ) {}
+  ) {
+    super();
+  }
 
   async show(): Promise<void> {
     if (!this.panel) {
@@ -68,7 +71,8 @@ export class ReportView implements vscode.Disposable {
     return uri;
   }
 
-  dispose(): void {
+  override dispose(): void {
     this.panel?.dispose();
+    super.dispose();
   }
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ServerSpec, ServerTable } from '../core/servers';
 import { ANTHROPIC_SECRET, AddressBoundKey, originOf, parseBound, readKey, type BoundKey, type Secrets } from './boundKeys';
+import { SETTING_NAMES } from '../core/settingKeys';
 
 interface KeySpec {
   /** The SecretStorage entry. */
@@ -133,8 +134,8 @@ export class ServerKeys {
     if (!spec) {
       if (preset !== undefined || servers.size === 0) {
         void vscode.window.showWarningMessage(servers.size === 0
-          ? 'Hyperguild: hyperguild.servers defines no server; add one in Settings before setting its key.'
-          : `Hyperguild: hyperguild.servers defines no server "${preset}".`);
+          ? `Hyperguild: ${SETTING_NAMES.servers} defines no server; add one in Settings before setting its key.`
+          : `Hyperguild: ${SETTING_NAMES.servers} defines no server "${preset}".`);
       }
       return false;
     }

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { ServerWarmState } from '../core/warmTracker';
 import type { BoardEntry, WarmBoard } from '../core/warmBoard';
+import { Disposable } from './disposable';
 
 export interface WarmStatusContext {
   /** `npm start`'s demo server answers: say so. */
@@ -37,24 +38,24 @@ export function shortName(entry: BoardEntry): string {
   return entry.server.key === 'llama-swap' ? 'llama-swap' : entry.server.key.slice(1);
 }
 
-export class WarmStatusBar implements vscode.Disposable {
+export class WarmStatusBar extends Disposable {
   private readonly item: vscode.StatusBarItem;
-  private readonly disposables: vscode.Disposable[] = [];
   private context: WarmStatusContext;
 
   constructor(
     private readonly board: WarmBoard,
     private readonly getContext: () => WarmStatusContext,
   ) {
+    super();
     this.context = getContext();
     this.item = vscode.window.createStatusBarItem('hyperguild.warmModel', vscode.StatusBarAlignment.Left, 10);
     this.item.name = 'Hyperguild: Warm Model';
     this.item.command = 'hyperguild.warmModelMenu';
-    this.disposables.push(
+    for (const d of [
       this.item,
       board.onDidChange(() => this.refreshContext()),
       vscode.window.onDidChangeWindowState(() => this.updateActive()),
-    );
+    ]) this.register(d);
     this.render();
     this.updateActive();
   }
@@ -66,9 +67,9 @@ export class WarmStatusBar implements vscode.Disposable {
     this.updateActive();
   }
 
-  dispose(): void {
+  override dispose(): void {
     this.board.setActive(false);
-    for (const d of this.disposables.splice(0)) d.dispose();
+    super.dispose();
   }
 
   private updateActive(): void {
