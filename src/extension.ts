@@ -123,12 +123,12 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
   const reportProblems = (problems: readonly string[]) => {
     if (problems.join('\n') === announced) return;
     announced = problems.join('\n');
-    if (problems.length) showWarning(log, problems.length === 1 ? problems[0] : `${problems[0]} (and ${problems.length - 1} more problems in the log)`);
+    if (problems.length) showWarning(log, problems.length === 1 ? problems[0] : vscode.l10n.t('{0} (and {1} more problems in the log)', problems[0], problems.length - 1));
     for (const p of problems.slice(1)) log.warn(p);
   };
   const untrustedNote = (s: Settings) => {
     if (s.ignoredUntrusted.length) {
-      showWarning(log, `This workspace is not trusted, so its ${s.ignoredUntrusted.join(' and ')} settings are ignored and your user settings apply.`);
+      showWarning(log, vscode.l10n.t('This workspace is not trusted, so its {0} settings are ignored and your user settings apply.', s.ignoredUntrusted.join(vscode.l10n.t(' and '))));
     }
   };
 

@@ -1,5 +1,6 @@
 // Turns engine results into the public run report and into the log's lines. Pure, so the
-// wording is unit-tested without an editor.
+// wording is unit-tested without an editor. Core messages (here and across src/core) are English by design: the
+// editor shows them as given, and only the editor's own sentences go through vscode.l10n.t.
 import type { Tier } from './chain';
 import type { Attempt, RunResult } from './orchestrator';
 import type { WarmState } from './types';

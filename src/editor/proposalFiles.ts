@@ -84,15 +84,15 @@ export class ProposalFiles extends Disposable implements vscode.FileSystemProvid
   }
 
   createDirectory(): void {
-    throw vscode.FileSystemError.NoPermissions('Hyperguild proposals have no folders.');
+    throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('Hyperguild proposals have no folders.'));
   }
 
   delete(): void {
-    throw vscode.FileSystemError.NoPermissions('A Hyperguild proposal is closed with Discard, not deleted.');
+    throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('A Hyperguild proposal is closed with Discard, not deleted.'));
   }
 
   rename(): void {
-    throw vscode.FileSystemError.NoPermissions('A Hyperguild proposal cannot be renamed.');
+    throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('A Hyperguild proposal cannot be renamed.'));
   }
 
   override dispose(): void {

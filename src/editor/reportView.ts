@@ -25,7 +25,7 @@ export class ReportView extends Disposable {
 
   async show(): Promise<void> {
     if (!this.panel) {
-      this.panel = vscode.window.createWebviewPanel('hyperguild.report', 'Hyperguild: Escalation Report', vscode.ViewColumn.Active, {
+      this.panel = vscode.window.createWebviewPanel('hyperguild.report', vscode.l10n.t('Hyperguild: Escalation Report'), vscode.ViewColumn.Active, {
         enableScripts: true, localResourceRoots: [], retainContextWhenHidden: false,
       });
       this.panel.onDidDispose(() => (this.panel = undefined));
@@ -60,7 +60,7 @@ export class ReportView extends Disposable {
   async export(format: 'csv' | 'json', target?: vscode.Uri): Promise<vscode.Uri | undefined> {
     const runs = filterRuns(await this.history.get(), { ...this.filter, now: new Date() });
     const uri = target ?? (await vscode.window.showSaveDialog({
-      title: 'Export the Hyperguild run history',
+      title: vscode.l10n.t('Export the Hyperguild run history'),
       defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(process.cwd()), `hyperguild-history.${format}`),
       filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
     }));

@@ -17,20 +17,20 @@ type ModelState = 'ready' | 'starting' | 'stopping' | undefined;
 
 /** Text and icon for the item; exported for tests. `serverName` names the server when it is offline. */
 export function warmStatusText(state: ServerWarmState, localModels: readonly string[], stateOf: (model: string) => ModelState, serverName = 'llama-swap'): string {
-  if (state.server === 'offline') return `$(debug-disconnect) ${serverName} offline`;
+  if (state.server === 'offline') return vscode.l10n.t('$(debug-disconnect) {0} offline', serverName);
   if (state.server === 'unknown') return `$(circle-outline) ${serverName}…`;
   const ready = localModels.find((m) => stateOf(m) === 'ready');
   if (ready) return `$(flame) ${ready}`;
   const starting = localModels.find((m) => stateOf(m) === 'starting');
-  if (starting) return `$(loading~spin) loading ${starting}`;
+  if (starting) return vscode.l10n.t('$(loading~spin) loading {0}', starting);
   // Name a warm model outside the chain: the next run will pay a swap.
   const other = state.models.find((m) => m.state === 'ready');
-  return other ? `$(circle-outline) cold · ${other.id}` : '$(circle-outline) cold';
+  return other ? vscode.l10n.t('$(circle-outline) cold · {0}', other.id) : vscode.l10n.t('$(circle-outline) cold');
 }
 
 function describe(state: ModelState, server: ServerWarmState['server']): string {
-  if (server !== 'online') return server === 'offline' ? 'unknown (server offline)' : 'unknown';
-  return state === 'starting' ? 'loading' : (state ?? 'cold');
+  if (server !== 'online') return server === 'offline' ? vscode.l10n.t('unknown (server offline)') : vscode.l10n.t('unknown');
+  return state === 'starting' ? vscode.l10n.t('loading') : (state ?? vscode.l10n.t('cold'));
 }
 
 /** The short name of a board entry: 'llama-swap' for hyperguild.llamaSwapUrl, else the user's name. */
@@ -49,7 +49,7 @@ export class WarmStatusBar extends Disposable {
     super();
     this.context = getContext();
     this.item = vscode.window.createStatusBarItem('hyperguild.warmModel', vscode.StatusBarAlignment.Left, 10);
-    this.item.name = 'Hyperguild: Warm Model';
+    this.item.name = vscode.l10n.t('Hyperguild: Warm Model');
     this.item.command = 'hyperguild.warmModelMenu';
     for (const d of [
       this.item,
@@ -82,24 +82,24 @@ export class WarmStatusBar extends Disposable {
       this.item.hide();
       return;
     }
-    this.item.text = this.itemText(primary) + (this.context.demo ? ' · demo' : '');
-    this.item.accessibilityInformation = { label: `Hyperguild warm model: ${this.item.text.replace(/\$\([^)]*\)\s*/g, '')}` };
+    this.item.text = this.context.demo ? vscode.l10n.t('{0} · demo', this.itemText(primary)) : this.itemText(primary);
+    this.item.accessibilityInformation = { label: vscode.l10n.t('Hyperguild warm model: {0}', this.item.text.replace(/\$\([^)]*\)\s*/g, '')) };
 
     const tip = new vscode.MarkdownString(undefined, true);
-    tip.appendMarkdown('**Hyperguild: local models**\n\n');
+    tip.appendMarkdown(`**${vscode.l10n.t('Hyperguild: local models')}**\n\n`);
     for (const entry of this.board.all) this.appendServer(tip, entry, this.board.all.length > 1);
     if (this.context.today) {
       tip.appendMarkdown('\n\n');
       tip.appendText(this.context.today);
     }
-    tip.appendMarkdown('\n\nClick to preload or unload a model.');
+    tip.appendMarkdown(`\n\n${vscode.l10n.t('Click to preload or unload a model.')}`);
     this.item.tooltip = tip;
     this.item.show();
   }
 
   private itemText(entry: BoardEntry): string {
     const { tracker, server } = entry;
-    if (!tracker) return `$(circle-outline) ${server.models[0]} · warmth unknown`;
+    if (!tracker) return vscode.l10n.t('$(circle-outline) {0} · warmth unknown', server.models[0]);
     return warmStatusText(tracker.state, server.models, (m) => tracker.stateOf(m), shortName(entry));
   }
 
@@ -113,19 +113,19 @@ export class WarmStatusBar extends Disposable {
     }
     for (const model of server.models) {
       tip.appendMarkdown('- ');
-      tip.appendText(`${model}: ${tracker && state ? describe(tracker.stateOf(model), state.server) : 'unknown (this server cannot tell)'}`);
+      tip.appendText(`${model}: ${tracker && state ? describe(tracker.stateOf(model), state.server) : vscode.l10n.t('unknown (this server cannot tell)')}`);
       tip.appendMarkdown('\n');
     }
     if (tracker && state) {
       const chainIds = new Set(server.models.map((m) => tracker.idOf(m)));
       for (const m of state.models.filter((o) => !chainIds.has(o.id))) {
         tip.appendMarkdown('- ');
-        tip.appendText(`${m.id} (not in the chain): ${describe(m.state, state.server)}`);
+        tip.appendText(vscode.l10n.t('{0} (not in the chain): {1}', m.id, describe(m.state, state.server)));
         tip.appendMarkdown('\n');
       }
     }
     tip.appendMarkdown('\n');
-    tip.appendText(`${server.label}${state?.server === 'offline' ? ' (offline)' : ''}`);
+    tip.appendText(state?.server === 'offline' ? vscode.l10n.t('{0} (offline)', server.label) : server.label);
     tip.appendMarkdown('\n\n');
   }
 }
