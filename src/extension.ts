@@ -128,7 +128,7 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
   };
   const untrustedNote = (s: Settings) => {
     if (s.ignoredUntrusted.length) {
-      showWarning(log, vscode.l10n.t('This workspace is not trusted, so its {0} settings are ignored and your user settings apply.', s.ignoredUntrusted.join(vscode.l10n.t(' and '))));
+      showWarning(log, vscode.l10n.t('This workspace is not trusted, so its {0} settings are ignored and your user settings apply.', new Intl.ListFormat(vscode.env.language, { type: 'conjunction' }).format(s.ignoredUntrusted)));
     }
   };
 
