@@ -5,14 +5,14 @@ import { parseServers, type ServerTable } from './servers';
 import { loadSkills, type Skill } from './skills';
 import type { PriceTable } from './accounting';
 import { restrictedValue, type ConfigReader } from './trust';
-import { SETTING_NAMES, settingName, type SettingKey } from './settingKeys';
+import { SETTING_KEYS, SETTING_NAMES, settingName, type SettingKey } from './settingKeys';
 
 /**
  * Settings a workspace of unknown origin may not set: where code is sent, who judges it, the skill prompts (a
  * cloned repository must not rewrite "refactor", as cloud tiers are not judged), and how much code leaves the
  * machine or what a run may cost (context lines, answer length, the cascade's input limit).
  */
-export const RESTRICTED = ['chain', 'llamaSwapUrl', 'servers', 'verifierModel', 'skills', 'contextLines', 'maxOutputTokens', 'localContextTokens'] as const;
+export const RESTRICTED = ['chain', 'llamaSwapUrl', 'servers', 'verifierModel', 'skills', 'contextLines', 'maxOutputTokens', 'localContextTokens'] as const satisfies readonly SettingKey[];
 
 export const DEFAULT_LLAMA_SWAP_URL = 'http://127.0.0.1:8080';
 
@@ -83,7 +83,7 @@ export function snapshotSettings(config: ConfigReader, windowConfig: ConfigReade
     return r.value;
   };
 
-  const read = (key: string) => config.get<unknown>(key);
+  const read = (key: SettingKey) => config.get<unknown>(key);
   const problems: string[] = [];
   const servers = parseServers(restricted<unknown>('servers'));
   problems.push(...servers.problems);
@@ -103,7 +103,7 @@ export function snapshotSettings(config: ConfigReader, windowConfig: ConfigReade
   problems.push(...skills.problems);
 
   const prices: Record<string, { input: number; output: number }> = {};
-  const rawPrices = config.get<unknown>('prices');
+  const rawPrices = config.get<unknown>(SETTING_KEYS.prices);
   if (rawPrices && typeof rawPrices === 'object') {
     for (const [model, p] of Object.entries(rawPrices as Record<string, unknown>)) {
       const price = p as { input?: unknown; output?: unknown } | null;
@@ -123,8 +123,8 @@ export function snapshotSettings(config: ConfigReader, windowConfig: ConfigReade
     localContextTokens: bounded(restricted<unknown>, 'localContextTokens', 32_768, 512, 10_000_000, problems),
     firstByteTimeoutMs: bounded(read, 'localFirstByteTimeoutSeconds', 300, 0.01, MAX_TIMEOUT_SECONDS, problems) * 1000,
     idleTimeoutMs: bounded(read, 'idleTimeoutSeconds', 60, 0.01, MAX_TIMEOUT_SECONDS, problems) * 1000,
-    preloadOnCommandStart: config.get<boolean>('preloadOnCommandStart') ?? true,
-    showDraft: config.get<boolean>('showDraft') ?? true,
+    preloadOnCommandStart: config.get<boolean>(SETTING_KEYS.preloadOnCommandStart) ?? true,
+    showDraft: config.get<boolean>(SETTING_KEYS.showDraft) ?? true,
     pollSeconds: bounded((key) => windowConfig.get<unknown>(key), 'statusBarPollSeconds', 5, 0.05, MAX_POLL_SECONDS, problems),
     prices,
     problems,
