@@ -27,6 +27,7 @@ import { showWarmMenu } from './editor/warmth/warmMenu';
 import { checkSetupCommand } from './editor/setup/setupCheckCommand';
 import { showWarning } from './editor/notify';
 import { tapLog } from './editor/logTap';
+import { SECTION, SETTING_NAMES } from './core/settingKeys';
 
 /** (contract) What `activate()` returns. */
 export interface HyperguildApi {
@@ -122,12 +123,12 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
   const reportProblems = (problems: readonly string[]) => {
     if (problems.join('\n') === announced) return;
     announced = problems.join('\n');
-    if (problems.length) showWarning(log, problems.length === 1 ? problems[0] : `${problems[0]} (and ${problems.length - 1} more problems in the log)`);
+    if (problems.length) showWarning(log, problems.length === 1 ? problems[0] : vscode.l10n.t('{0} (and {1} more problems in the log)', problems[0], problems.length - 1));
     for (const p of problems.slice(1)) log.warn(p);
   };
   const untrustedNote = (s: Settings) => {
     if (s.ignoredUntrusted.length) {
-      showWarning(log, `This workspace is not trusted, so its ${s.ignoredUntrusted.join(' and ')} settings are ignored and your user settings apply.`);
+      showWarning(log, vscode.l10n.t('This workspace is not trusted, so its {0} settings are ignored and your user settings apply.', new Intl.ListFormat(vscode.env.language, { type: 'conjunction' }).format(s.ignoredUntrusted)));
     }
   };
 
@@ -144,9 +145,9 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
   const loadServerKeys = () => serverKeys.load(settings.servers.keys()).then(reload, (err: unknown) => log.warn(`Reading the server keys failed: ${String(err)}`));
 
   push(vscode.workspace.onDidChangeConfiguration((e) => {
-    if (!e.affectsConfiguration('hyperguild')) return;
+    if (!e.affectsConfiguration(SECTION)) return;
     reload();
-    if (e.affectsConfiguration('hyperguild.servers')) void loadServerKeys();
+    if (e.affectsConfiguration(SETTING_NAMES.servers)) void loadServerKeys();
     reportProblems(settings.problems);
   }));
   push(vscode.workspace.onDidGrantWorkspaceTrust(reload));

@@ -3,6 +3,7 @@
 // for the log. No editor import.
 import { STATUS_CODES } from 'node:http';
 import { BackendError, type BackendErrorKind } from '../core/types';
+import { SETTING_NAMES } from '../core/settingKeys';
 
 const MAX_DETAIL = 4096;
 
@@ -162,7 +163,7 @@ export class ServerErrors {
   }
 
   unknownModel(model: string, body: string): BackendError {
-    return this.make('http', `${model} is not a model ${this.server} knows, so there was nothing to unload (404); check the name in hyperguild.chain.`, 404, body || undefined);
+    return this.make('http', `${model} is not a model ${this.server} knows, so there was nothing to unload (404); check the name in ${SETTING_NAMES.chain}.`, 404, body || undefined);
   }
 
   singleModel(model: string): BackendError {

@@ -7,6 +7,7 @@ import type { ChatRequest, ChatResult, ModelInfo, ModelServer, RunningModel, Ser
 export type { ModelInfo } from '../core/types';
 import { HttpClient, MAX_ERROR_BODY, parseJson, type Exchange, type SmallExchange } from './http';
 import { openAiChat } from './openAiChat';
+import { SETTING_NAMES } from '../core/settingKeys';
 
 export interface LlamaSwapOptions {
   baseUrl: string;
@@ -73,7 +74,7 @@ export class LlamaSwapClient implements ModelServer {
     this.id = options.kind ?? 'llama-swap';
     this.http = new HttpClient({
       baseUrl: options.baseUrl, apiKey: options.apiKey, requestTimeoutMs: options.requestTimeoutMs,
-      naming: { kind: options.label ?? this.id, fix: options.fix ?? 'start it or fix hyperguild.llamaSwapUrl' },
+      naming: { kind: options.label ?? this.id, fix: options.fix ?? `start it or fix ${SETTING_NAMES.llamaSwapUrl}` },
     });
     this.address = this.http.address;
     this.firstByteMs = options.firstByteTimeoutMs ?? 300_000;

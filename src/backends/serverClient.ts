@@ -7,6 +7,7 @@ import { LlamaSwapClient } from './llamaSwap';
 import { LmStudioClient } from './lmStudio';
 import { OllamaClient } from './ollama';
 import { OpenAiCompatibleClient } from './openaiCompatible';
+import { SETTING_NAMES } from '../core/settingKeys';
 
 export interface ServerClientOptions {
   /** The key stored for this server (and for its address); undefined when none is. */
@@ -28,7 +29,7 @@ export function serverLabel(spec: Pick<ServerSpec, 'kind' | 'name'>): string {
 
 export function createServerClient(spec: ServerSpec, options: ServerClientOptions): ChatBackend & Partial<ModelServer> {
   const label = serverLabel(spec);
-  const fix = `start it or fix hyperguild.servers.${spec.name}.url`;
+  const fix = `start it or fix ${SETTING_NAMES.servers}.${spec.name}.url`;
   const firstByteTimeoutMs = spec.cloud ? Math.min(60_000, options.firstByteTimeoutMs) : options.firstByteTimeoutMs;
   const common = { baseUrl: spec.url, firstByteTimeoutMs, idleTimeoutMs: options.idleTimeoutMs, fix, ...(options.apiKey && { apiKey: options.apiKey }) };
   switch (spec.kind) {

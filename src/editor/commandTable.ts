@@ -9,7 +9,7 @@ export function registerCommands(table: CommandTable, log: vscode.LogOutputChann
     try {
       return await handler(...args);
     } catch (err) {
-      showError(log, `Hyperguild: "${id}" failed unexpectedly; the log has the detail.`, err instanceof Error ? err.stack : String(err));
+      showError(log, vscode.l10n.t('Hyperguild: "{0}" failed unexpectedly; the log has the detail.', id), err instanceof Error ? err.stack : String(err));
       return undefined;
     }
   }));

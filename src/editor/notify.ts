@@ -22,8 +22,9 @@ export function showWarning(log: vscode.LogOutputChannel, sentence: string, acti
 
 function offer(log: vscode.LogOutputChannel, show: (message: string, ...items: string[]) => Thenable<string | undefined>, sentence: string, actions: readonly NotifyAction[]): void {
   if (actions.length) log.info(`  offered: ${actions.map((a) => a.title).join(' · ')}`);
-  void show(sentence, ...actions.map((a) => a.title), 'Open Log').then((choice) => {
-    if (choice === 'Open Log') log.show(true);
+  const openLog = vscode.l10n.t('Open Log');
+  void show(sentence, ...actions.map((a) => a.title), openLog).then((choice) => {
+    if (choice === openLog) log.show(true);
     const action = actions.find((a) => a.title === choice);
     if (action) void vscode.commands.executeCommand(action.command);
   });

@@ -43,7 +43,7 @@ export async function resolveTarget(editor: vscode.TextEditor): Promise<Target> 
   const symbol = await enclosingSymbol(document, selection.active);
   if (symbol) return { range: wholeLines(document, symbol), note: 'no selection: using the function or class around the cursor' };
   const line = document.lineAt(selection.active.line);
-  if (line.isEmptyOrWhitespace) return { error: 'Select the code to change; the cursor is on an empty line and nothing is selected.' };
+  if (line.isEmptyOrWhitespace) return { error: vscode.l10n.t('Select the code to change; the cursor is on an empty line and nothing is selected.') };
   return { range: line.range, note: 'no selection: using the line at the cursor' };
 }
 

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import type { BackendId, TierKind } from '../types';
 import type { ServerTable } from './servers';
+import { SETTING_NAMES } from '../settingKeys';
 
 /** One tier of the escalation chain, normalised from the user's setting. */
 export interface Tier {
@@ -67,7 +68,7 @@ function serverProblem(entry: ChainEntry, servers: ServerTable): string | undefi
   if (entry.backend !== undefined) return `give either "server" or "backend", not both (the server's kind says the backend)`;
   if (servers.has(entry.server)) return undefined;
   const defined = [...servers.keys()];
-  return `it names server "${entry.server}", which hyperguild.servers does not define (${defined.length ? `it defines ${defined.map((n) => `"${n}"`).join(', ')}` : 'it defines none'})`;
+  return `it names server "${entry.server}", which ${SETTING_NAMES.servers} does not define (${defined.length ? `it defines ${defined.map((n) => `"${n}"`).join(', ')}` : 'it defines none'})`;
 }
 
 function describeEntry(value: unknown): string {
@@ -95,17 +96,17 @@ function entryProblem(value: unknown): string {
   if (field === 'model') return 'its "model" must be a non-empty string';
   if (field === 'verify') return 'its "verify" must be true or false';
   if (field === 'label') return 'its "label" must be a string';
-  if (field === 'server') return 'its "server" must be the name of a server in hyperguild.servers';
+  if (field === 'server') return `its "server" must be the name of a server in ${SETTING_NAMES.servers}`;
   return issue.message;
 }
 
 /** Validates `hyperguild.chain`; on failure returns one sentence naming the bad entry and why. */
 export function parseChain(raw: unknown, servers: ServerTable = new Map()): ChainParse {
   if (!Array.isArray(raw)) {
-    return { ok: false, message: 'hyperguild.chain must be a list of model names, for example ["qwen-7b", "claude-sonnet-5-5"].' };
+    return { ok: false, message: `${SETTING_NAMES.chain} must be a list of model names, for example ["qwen-7b", "claude-sonnet-5-5"].` };
   }
   if (raw.length === 0) {
-    return { ok: false, message: 'hyperguild.chain is empty; add at least one model, for example ["qwen-7b"].' };
+    return { ok: false, message: `${SETTING_NAMES.chain} is empty; add at least one model, for example ["qwen-7b"].` };
   }
   const tiers: Tier[] = [];
   for (const [index, value] of raw.entries()) {
@@ -113,11 +114,11 @@ export function parseChain(raw: unknown, servers: ServerTable = new Map()): Chai
     if (!parsed.success) {
       return {
         ok: false,
-        message: `hyperguild.chain entry ${index + 1} (${describeEntry(value)}) is invalid: ${entryProblem(value)}.`,
+        message: `${SETTING_NAMES.chain} entry ${index + 1} (${describeEntry(value)}) is invalid: ${entryProblem(value)}.`,
       };
     }
     const problem = serverProblem(parsed.data, servers);
-    if (problem) return { ok: false, message: `hyperguild.chain entry ${index + 1} (${describeEntry(value)}) is invalid: ${problem}.` };
+    if (problem) return { ok: false, message: `${SETTING_NAMES.chain} entry ${index + 1} (${describeEntry(value)}) is invalid: ${problem}.` };
     tiers.push(toTier(parsed.data, servers));
   }
   return { ok: true, tiers };

@@ -1,9 +1,11 @@
 // Turns engine results into the public run report and into the log's lines. Pure, so the
-// wording is unit-tested without an editor.
+// wording is unit-tested without an editor. Core messages (here and across src/core) are English by design: the
+// editor shows them as given, and only the editor's own sentences go through vscode.l10n.t.
 import type { Tier } from './chain';
 import type { Attempt, RunResult } from './orchestrator';
 import type { WarmState } from '../types';
 import { formatUsd, isUnpriced, UNPRICED } from './accounting';
+import { SETTING_NAMES } from '../settingKeys';
 
 /** (contract) What `hyperguild.runSkill` resolves to. */
 export interface RunReport {
@@ -75,7 +77,7 @@ function warmText(a: Attempt): string | undefined {
 export function attemptLine(a: Attempt, count: number): string {
   if (a.by === 'user') return `[${a.tierIndex + 1}/${count}] ${a.label} · escalated by you — ${a.feedback ?? ''}`;
   const tokens = a.inputTokens !== undefined || a.outputTokens !== undefined ? `${a.inputTokens ?? '?'}→${a.outputTokens ?? '?'} tokens` : 'tokens unknown';
-  const cost = a.costUsd !== undefined ? formatUsd(a.costUsd) : isUnpriced(a) ? `${UNPRICED} (add its price to hyperguild.prices)` : 'cost unknown';
+  const cost = a.costUsd !== undefined ? formatUsd(a.costUsd) : isUnpriced(a) ? `${UNPRICED} (add its price to ${SETTING_NAMES.prices})` : 'cost unknown';
   const parts = [`[${a.tierIndex + 1}/${count}] ${a.label}`, a.tier, warmText(a), seconds(a.durationMs), tokens, cost, a.verdict];
   const line = parts.filter(Boolean).join(' · ');
   return a.feedback ? `${line} — ${a.feedback}` : line;

@@ -1,6 +1,7 @@
 // `hyperguild.servers`: named servers a chain entry may point at (`{ "model", "server": "laptop" }`). Pure.
 import * as z from 'zod/mini';
 import { BACKEND_KINDS, type BackendId } from '../types';
+import { SETTING_NAMES } from '../settingKeys';
 
 /** One named server, validated. */
 export interface ServerSpec {
@@ -67,14 +68,14 @@ function defaultCloud(kind: BackendId, url: URL): boolean {
 }
 
 function problemOf(name: string, value: unknown): string {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return `hyperguild.servers "${name}" must be an object such as { "kind": "ollama", "url": "http://127.0.0.1:11434" }.`;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return `${SETTING_NAMES.servers} "${name}" must be an object such as { "kind": "ollama", "url": "http://127.0.0.1:11434" }.`;
   const record = value as Record<string, unknown>;
   const parsed = serverSchema.safeParse(value);
   const issue = parsed.success ? undefined : parsed.error.issues[0];
-  if (issue?.code === 'unrecognized_keys') return `hyperguild.servers "${name}" has an unknown field "${issue.keys[0]}" (use kind, url and cloud).`;
-  if (issue?.path[0] === 'kind') return `hyperguild.servers "${name}" has kind ${JSON.stringify(record.kind)}, which is not one of ${BACKEND_KINDS.join(', ')}.`;
-  if (issue?.path[0] === 'cloud') return `hyperguild.servers "${name}" has a "cloud" that is not true or false.`;
-  return `hyperguild.servers "${name}" needs a "url" that is an http(s) address.`;
+  if (issue?.code === 'unrecognized_keys') return `${SETTING_NAMES.servers} "${name}" has an unknown field "${issue.keys[0]}" (use kind, url and cloud).`;
+  if (issue?.path[0] === 'kind') return `${SETTING_NAMES.servers} "${name}" has kind ${JSON.stringify(record.kind)}, which is not one of ${BACKEND_KINDS.join(', ')}.`;
+  if (issue?.path[0] === 'cloud') return `${SETTING_NAMES.servers} "${name}" has a "cloud" that is not true or false.`;
+  return `${SETTING_NAMES.servers} "${name}" needs a "url" that is an http(s) address.`;
 }
 
 /** Validates the setting; an invalid server is left out, with one sentence naming it and what to fix. */
@@ -83,11 +84,11 @@ export function parseServers(raw: unknown): { servers: ServerTable; problems: st
   const problems: string[] = [];
   if (raw === undefined || raw === null) return { servers, problems };
   if (typeof raw !== 'object' || Array.isArray(raw)) {
-    return { servers, problems: ['hyperguild.servers must be an object of named servers, for example { "laptop": { "kind": "ollama", "url": "http://127.0.0.1:11434" } }.'] };
+    return { servers, problems: [`${SETTING_NAMES.servers} must be an object of named servers, for example { "laptop": { "kind": "ollama", "url": "http://127.0.0.1:11434" } }.`] };
   }
   for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
     if (!NAME.test(name)) {
-      problems.push(`hyperguild.servers has a server named ${JSON.stringify(name)}; use letters, digits, ".", "_" or "-", starting with a letter or digit.`);
+      problems.push(`${SETTING_NAMES.servers} has a server named ${JSON.stringify(name)}; use letters, digits, ".", "_" or "-", starting with a letter or digit.`);
       continue;
     }
     const parsed = serverSchema.safeParse(value);

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { SETTING_NAMES } from '../settingKeys';
 
 export interface Skill {
   id: string;
@@ -92,7 +93,7 @@ export function loadSkills(raw: unknown): SkillSet {
   const skills = new Map(BUILT_IN_SKILLS.map((s) => [s.id, s]));
   const problems: string[] = [];
   if (raw !== undefined && !Array.isArray(raw)) {
-    problems.push('hyperguild.skills must be a list of skills; your own skills are ignored until it is fixed.');
+    problems.push(`${SETTING_NAMES.skills} must be a list of skills; your own skills are ignored until it is fixed.`);
     return { skills: [...skills.values()], problems };
   }
   for (const [index, value] of (raw ?? []).entries()) {
@@ -100,7 +101,7 @@ export function loadSkills(raw: unknown): SkillSet {
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const why = issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
-      problems.push(`The skill ${nameOf(value, index)} in hyperguild.skills is ignored (${why}).`);
+      problems.push(`The skill ${nameOf(value, index)} in ${SETTING_NAMES.skills} is ignored (${why}).`);
       continue;
     }
     const s = parsed.data;

@@ -2,6 +2,7 @@
 // advice is unit-tested over a fixed history.
 import { isUnpriced } from '../engine/accounting';
 import type { HistoryAttempt, RunRecord } from './history';
+import { SETTING_NAMES } from '../settingKeys';
 
 export interface ReportFilter {
   /** Only runs of the last N days; undefined: all. */
@@ -149,10 +150,10 @@ export function advise(models: readonly ModelStats[]): string[] {
       lines.push(`Consider removing ${m.model} from the chain: its answer was accepted in ${pct(m.accepted, m.attempts)} of ${m.attempts} attempts, and it costs a median ${secs(m.medianMs)} per run.`);
     }
     if (m.tier === 'local' && m.cold >= 5 && m.coldFailed / m.cold >= 0.5) {
-      lines.push(`${m.model} mostly fails when it starts cold (${m.coldFailed} of ${m.cold} cold attempts): keep it loaded (the status-bar menu), or raise hyperguild.localFirstByteTimeoutSeconds.`);
+      lines.push(`${m.model} mostly fails when it starts cold (${m.coldFailed} of ${m.cold} cold attempts): keep it loaded (the status-bar menu), or raise ${SETTING_NAMES.localFirstByteTimeoutSeconds}.`);
     }
     if (m.tier === 'local' && m.accepted >= 6 && m.overruled / m.accepted > 1 / 3) {
-      lines.push(`The judge of ${m.model} accepted answers you then discarded or escalated (${m.overruled} of ${m.accepted}): consider a stronger judge in hyperguild.verifierModel.`);
+      lines.push(`The judge of ${m.model} accepted answers you then discarded or escalated (${m.overruled} of ${m.accepted}): consider a stronger judge in ${SETTING_NAMES.verifierModel}.`);
     }
   }
   return lines;
@@ -162,7 +163,7 @@ export function advise(models: readonly ModelStats[]): string[] {
 function adviseUnpriced(runs: number, models: string[]): string[] {
   if (!runs) return [];
   const one = runs === 1 && models.length === 1;
-  return [`${runs} run${runs === 1 ? '' : 's'} used ${models.length === 1 ? 'a cloud model' : 'cloud models'} without a known price (${models.join(', ')}), so ${one ? 'its' : 'their'} cost is not in the spend: add ${models.length === 1 ? 'its price' : 'their prices'} to hyperguild.prices.`];
+  return [`${runs} run${runs === 1 ? '' : 's'} used ${models.length === 1 ? 'a cloud model' : 'cloud models'} without a known price (${models.join(', ')}), so ${one ? 'its' : 'their'} cost is not in the spend: add ${models.length === 1 ? 'its price' : 'their prices'} to ${SETTING_NAMES.prices}.`];
 }
 
 /**

@@ -5,13 +5,14 @@ import { parseServers, type ServerTable } from '../engine/servers';
 import { loadSkills, type Skill } from '../engine/skills';
 import type { PriceTable } from '../engine/accounting';
 import { restrictedValue, type ConfigReader } from './trust';
+import { SETTING_KEYS, SETTING_NAMES, settingName, type SettingKey } from '../settingKeys';
 
 /**
  * Settings a workspace of unknown origin may not set: where code is sent, who judges it, the skill prompts (a
  * cloned repository must not rewrite "refactor", as cloud tiers are not judged), and how much code leaves the
  * machine or what a run may cost (context lines, answer length, the cascade's input limit).
  */
-export const RESTRICTED = ['chain', 'llamaSwapUrl', 'servers', 'verifierModel', 'skills', 'contextLines', 'maxOutputTokens', 'localContextTokens'] as const;
+export const RESTRICTED = ['chain', 'llamaSwapUrl', 'servers', 'verifierModel', 'skills', 'contextLines', 'maxOutputTokens', 'localContextTokens'] as const satisfies readonly SettingKey[];
 
 export const DEFAULT_LLAMA_SWAP_URL = 'http://127.0.0.1:8080';
 
@@ -61,11 +62,11 @@ function validUrl(raw: unknown): string | undefined {
  * A number setting within [min, max]: a missing or malformed value is the default; one above the
  * maximum is the maximum, with a sentence naming the setting (a huge timeout must not overflow a timer).
  */
-function bounded<K extends string>(read: (key: K) => unknown, key: K, fallback: number, min: number, max: number, problems: string[]): number {
+function bounded<K extends SettingKey>(read: (key: K) => unknown, key: K, fallback: number, min: number, max: number, problems: string[]): number {
   const value = read(key);
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min) return fallback;
   if (value <= max) return value;
-  problems.push(`hyperguild.${key} is ${value}, above its maximum of ${max}; ${max} is used.`);
+  problems.push(`${settingName(key)} is ${value}, above its maximum of ${max}; ${max} is used.`);
   return max;
 }
 
@@ -78,11 +79,11 @@ export function snapshotSettings(config: ConfigReader, windowConfig: ConfigReade
   /** In an untrusted workspace, restricted keys come from user settings or the default only. */
   const restricted = <T>(key: (typeof RESTRICTED)[number]): T | undefined => {
     const r = restrictedValue<T>(config, key, trusted);
-    if (r.ignored) ignoredUntrusted.push(`hyperguild.${key}`);
+    if (r.ignored) ignoredUntrusted.push(settingName(key));
     return r.value;
   };
 
-  const read = (key: string) => config.get<unknown>(key);
+  const read = (key: SettingKey) => config.get<unknown>(key);
   const problems: string[] = [];
   const servers = parseServers(restricted<unknown>('servers'));
   problems.push(...servers.problems);
@@ -93,7 +94,7 @@ export function snapshotSettings(config: ConfigReader, windowConfig: ConfigReade
   let llamaSwapUrl = validUrl(rawUrl);
   let llamaSwapUrlProblem: string | undefined;
   if (!llamaSwapUrl) {
-    llamaSwapUrlProblem = `hyperguild.llamaSwapUrl ${JSON.stringify(rawUrl)} is not an http(s) address; use one such as ${DEFAULT_LLAMA_SWAP_URL}.`;
+    llamaSwapUrlProblem = `${SETTING_NAMES.llamaSwapUrl} ${JSON.stringify(rawUrl)} is not an http(s) address; use one such as ${DEFAULT_LLAMA_SWAP_URL}.`;
     problems.push(llamaSwapUrlProblem);
     llamaSwapUrl = DEFAULT_LLAMA_SWAP_URL;
   }
@@ -102,12 +103,12 @@ export function snapshotSettings(config: ConfigReader, windowConfig: ConfigReade
   problems.push(...skills.problems);
 
   const prices: Record<string, { input: number; output: number }> = {};
-  const rawPrices = config.get<unknown>('prices');
+  const rawPrices = config.get<unknown>(SETTING_KEYS.prices);
   if (rawPrices && typeof rawPrices === 'object') {
     for (const [model, p] of Object.entries(rawPrices as Record<string, unknown>)) {
       const price = p as { input?: unknown; output?: unknown } | null;
       if (price && typeof price.input === 'number' && typeof price.output === 'number') prices[model] = { input: price.input, output: price.output };
-      else problems.push(`hyperguild.prices entry "${model}" needs numeric "input" and "output" prices per million tokens.`);
+      else problems.push(`${SETTING_NAMES.prices} entry "${model}" needs numeric "input" and "output" prices per million tokens.`);
     }
   }
 
@@ -122,8 +123,8 @@ export function snapshotSettings(config: ConfigReader, windowConfig: ConfigReade
     localContextTokens: bounded(restricted<unknown>, 'localContextTokens', 32_768, 512, 10_000_000, problems),
     firstByteTimeoutMs: bounded(read, 'localFirstByteTimeoutSeconds', 300, 0.01, MAX_TIMEOUT_SECONDS, problems) * 1000,
     idleTimeoutMs: bounded(read, 'idleTimeoutSeconds', 60, 0.01, MAX_TIMEOUT_SECONDS, problems) * 1000,
-    preloadOnCommandStart: config.get<boolean>('preloadOnCommandStart') ?? true,
-    showDraft: config.get<boolean>('showDraft') ?? true,
+    preloadOnCommandStart: config.get<boolean>(SETTING_KEYS.preloadOnCommandStart) ?? true,
+    showDraft: config.get<boolean>(SETTING_KEYS.showDraft) ?? true,
     pollSeconds: bounded((key) => windowConfig.get<unknown>(key), 'statusBarPollSeconds', 5, 0.05, MAX_POLL_SECONDS, problems),
     prices,
     problems,

@@ -5,6 +5,7 @@
 import { backendKey, type Tier } from '../engine/chain';
 import type { BackendId } from '../types';
 import { BackendError } from '../types';
+import { SETTING_NAMES } from '../settingKeys';
 
 /** The part of LlamaSwapClient the check needs (structural, so the core does not import a backend). */
 export interface SetupCheckClient {
@@ -57,7 +58,7 @@ export interface SetupCheckLine {
   fix?: string;
 }
 
-const URL_SETTING = 'hyperguild.llamaSwapUrl';
+const URL_SETTING = SETTING_NAMES.llamaSwapUrl;
 
 /** "✓ text" or "✗ text — fix". */
 export function formatCheckLine(line: SetupCheckLine): string {
@@ -136,15 +137,15 @@ async function llamaSwapServerLines(input: SetupCheckInput, localModels: string[
     }
     return { ok: true, text: `${role}${name} is configured in ${kind}${id !== name ? ` (alias of ${id})` : ''}` };
   };
-  for (const model of localModels) lines.push(describe(model, 'hyperguild.chain', ''));
-  if (localVerifier && !localModels.includes(localVerifier)) lines.push(describe(localVerifier, 'hyperguild.verifierModel', 'verifier '));
+  for (const model of localModels) lines.push(describe(model, SETTING_NAMES.chain, ''));
+  if (localVerifier && !localModels.includes(localVerifier)) lines.push(describe(localVerifier, SETTING_NAMES.verifierModel, 'verifier '));
   return lines;
 }
 
 /** One named server: does it answer (and as what), does it know each chain model, is its key there where one is needed. */
 async function namedServerLines(server: NamedServerCheck, timeoutMs: number): Promise<SetupCheckLine[]> {
   const lines: SetupCheckLine[] = [];
-  const setting = `hyperguild.servers.${server.name}.url`;
+  const setting = `${SETTING_NAMES.servers}.${server.name}.url`;
   const where = server.cloud ? 'cloud' : 'local';
   if (server.client) {
     const [models, version, status] = await Promise.allSettled([
@@ -169,7 +170,7 @@ async function namedServerLines(server: NamedServerCheck, timeoutMs: number): Pr
       for (const model of unique(server.models)) {
         if (models.value.length === 0) lines.push({ ok: true, text: `${server.name} lists no models, so ${model} cannot be checked` });
         else if (known.has(model)) lines.push({ ok: true, text: `${model} is known to ${server.name}` });
-        else lines.push({ ok: false, text: `${model} is not a model ${server.name} knows`, fix: server.kind === 'ollama' ? `run "ollama pull ${model}" there or fix hyperguild.chain` : 'fix the name in hyperguild.chain' });
+        else lines.push({ ok: false, text: `${model} is not a model ${server.name} knows`, fix: server.kind === 'ollama' ? `run "ollama pull ${model}" there or fix ${SETTING_NAMES.chain}` : `fix the name in ${SETTING_NAMES.chain}` });
       }
     }
   } else {

@@ -15,6 +15,8 @@ import type { RunRegistry } from '../run/runRegistry';
 import type { LanguageModelChatInformation, LanguageModelChatProvider, LanguageModelChatRequestMessage, ProvideLanguageModelChatResponseOptions } from './lmProviderApi';
 import { readSettings, currentScope, type Settings } from '../settings';
 import { logRunEvent } from '../run/runLog';
+import { SETTING_NAMES } from '../../core/settingKeys';
+import { Disposable } from '../disposable';
 
 export const VENDOR = 'hyperguild';
 
@@ -46,12 +48,14 @@ function toChatMessage(m: LanguageModelChatRequestMessage): ChatMessage {
   return { role, content: textOf(m.content) };
 }
 
-export class CascadeModels implements LanguageModelChatProvider<Info>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
+export class CascadeModels extends Disposable implements LanguageModelChatProvider<Info> {
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChangeLanguageModelChatInformation = this.changed.event;
   private announced = '';
 
-  constructor(private readonly deps: CascadeDeps) {}
+  constructor(private readonly deps: CascadeDeps) {
+    super();
+  }
 
   /** The settings may have changed: VS Code is told only when the models did. */
   refresh(): void {
@@ -98,15 +102,15 @@ export class CascadeModels implements LanguageModelChatProvider<Info>, vscode.Di
       return err;
     };
     const chain = this.inEffect().find((c) => c.info.id === model.id);
-    if (!chain) throw refuse(vscode.LanguageModelError.NotFound(`The Hyperguild cascade "${model.name}" is no longer in the settings; choose a Hyperguild model again.`));
+    if (!chain) throw refuse(vscode.LanguageModelError.NotFound(vscode.l10n.t('The Hyperguild cascade "{0}" is no longer in the settings; choose a Hyperguild model again.', model.name)));
     const { settings, tiers, info } = chain;
     if (options.tools?.length && options.toolMode === vscode.LanguageModelChatToolMode.Required) {
-      throw refuse(new Error(`${info.name} does not call tools, so a request that requires a tool call cannot be answered; choose a model with tool calling.`));
+      throw refuse(new Error(vscode.l10n.t('{0} does not call tools, so a request that requires a tool call cannot be answered; choose a model with tool calling.', info.name)));
     }
     const chat = messages.map(toChatMessage);
     const tokens = chat.reduce((n, m) => n + estimateTokens(m.content) + MESSAGE_OVERHEAD_TOKENS, 0);
     if (tokens > info.maxInputTokens) {
-      throw refuse(new Error(`The request is about ${tokens} tokens, more than the ${info.maxInputTokens} that ${info.name} takes (the least any tier's context holds, hyperguild.localContextTokens, beside the answer and what a later tier is sent about earlier answers); send less.`));
+      throw refuse(new Error(vscode.l10n.t('The request is about {0} tokens, more than the {1} that {2} takes (the least any tier\'s context holds, {3}, beside the answer and what a later tier is sent about earlier answers); send less.', tokens, info.maxInputTokens, info.name, SETTING_NAMES.localContextTokens)));
     }
     const asked = requestOptions(options.modelOptions, settings.maxOutputTokens);
     if ('problem' in asked) throw refuse(new Error(asked.problem));
@@ -129,7 +133,7 @@ export class CascadeModels implements LanguageModelChatProvider<Info>, vscode.Di
       });
     } catch (err) {
       log.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-      throw new Error(`${info.name} could not finish the request because of an internal error; the Hyperguild log has the detail.`);
+      throw new Error(vscode.l10n.t('{0} could not finish the request because of an internal error; the Hyperguild log has the detail.', info.name));
     } finally {
       cancel.dispose();
       lease.release();
@@ -141,12 +145,8 @@ export class CascadeModels implements LanguageModelChatProvider<Info>, vscode.Di
     });
     if (result.status === 'cancelled') throw new vscode.CancellationError();
     if (result.status !== 'accepted' || result.proposal === undefined) {
-      throw new vscode.LanguageModelError(`${info.name} accepted no answer: ${result.message ?? 'every tier failed'}`);
+      throw new vscode.LanguageModelError(vscode.l10n.t('{0} accepted no answer: {1}', info.name, result.message ?? vscode.l10n.t('every tier failed')));
     }
     progress.report(new vscode.LanguageModelTextPart(result.proposal));
-  }
-
-  dispose(): void {
-    this.changed.dispose();
   }
 }

@@ -41,7 +41,7 @@ export function chatFeature(extensionUri: vscode.Uri, deps: CascadeDeps & ChatDe
     // The button names the proposal and its file: a button restored from before a reload never opens another file's.
     [SHOW_PROPOSAL_COMMAND]: async (id?: unknown, file?: unknown) => {
       const offered = typeof id === 'string' && typeof file === 'string' ? await offeredProposal(deps.proposals, { proposalId: id, file }) : undefined;
-      if (!offered || !(await deps.proposals.reveal(offered.id))) showWarning(deps.log, 'That proposal was applied, discarded or closed; run the skill again for a new one.');
+      if (!offered || !(await deps.proposals.reveal(offered.id))) showWarning(deps.log, vscode.l10n.t('That proposal was applied, discarded or closed; run the skill again for a new one.'));
     },
   };
   return { disposables, refresh: () => models?.refresh(), commands, handler, ...(models && { models }) };

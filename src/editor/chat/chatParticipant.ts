@@ -26,7 +26,7 @@ export interface Offer {
 }
 
 /** Said when an offer names no open proposal for its own file (applied, discarded, closed, or from before a reload). */
-const OFFER_GONE = 'The proposal this conversation offered is no longer open (applied, discarded, closed, or from before the window reloaded), so nothing was done; run the skill again for a new one.';
+const offerGone = () => vscode.l10n.t('The proposal this conversation offered is no longer open (applied, discarded, closed, or from before the window reloaded), so nothing was done; run the skill again for a new one.');
 
 /** The open proposal an offer names: its id and its file must both match, so a restored turn never acts on another file. */
 export async function offeredProposal(proposals: ProposalManager, offer: Offer): Promise<Proposal | undefined> {
@@ -83,39 +83,39 @@ function chatSurface(stream: vscode.ChatResponseStream, token: vscode.Cancellati
 
 function respond(stream: vscode.ChatResponseStream, report: RunReport, proposal: Proposal | undefined): vscode.ChatResult {
   if (report.status === 'accepted' && report.accepted && proposal) {
-    stream.markdown(`**${markdownText(proposal.title)}** is ready to review (tier ${report.accepted.tierIndex + 1}).\n\n${attemptsTable(report.attempts)}\n\n`);
+    stream.markdown(`${vscode.l10n.t('**{0}** is ready to review (tier {1}).', markdownText(proposal.title), report.accepted.tierIndex + 1)}\n\n${attemptsTable(report.attempts)}\n\n`);
     const file = proposal.anchor.uri.toString();
-    stream.button({ command: SHOW_PROPOSAL_COMMAND, arguments: [proposal.id, file], title: 'Open Proposal' });
+    stream.button({ command: SHOW_PROPOSAL_COMMAND, arguments: [proposal.id, file], title: vscode.l10n.t('Open Proposal') });
     return { metadata: { proposalId: proposal.id, file } satisfies Metadata };
   }
-  const message = report.message ?? 'No answer was accepted.';
+  const message = report.message ?? vscode.l10n.t('No answer was accepted.');
   stream.markdown(report.attempts.length ? `${attemptsTable(report.attempts)}\n\n` : '');
   if (report.status === 'cancelled') {
     stream.markdown(message);
     return {};
   }
   // What the command's failure notification offers first: the line-by-line check of the setup.
-  if (report.status === 'exhausted') stream.button({ command: 'hyperguild.checkSetup', title: 'Check Setup' });
+  if (report.status === 'exhausted') stream.button({ command: 'hyperguild.checkSetup', title: vscode.l10n.t('Check Setup') });
   return { errorDetails: { message } };
 }
 
-const HELP = 'Select code in an editor, then ask `@hyperguild /refactor` (or `/fix`, `/document`, `/simplify`, `/add-types`), ' +
+const help = () => vscode.l10n.t('Select code in an editor, then ask `@hyperguild /refactor` (or `/fix`, `/document`, `/simplify`, `/add-types`), ' +
   'a skill of your own by its id, or any instruction (`@hyperguild use async/await`). Local models answer first; an answer ' +
-  'that fails a check goes on to the next tier. `/apply` applies the newest proposal, `/escalate <why>` sends it on.';
+  'that fails a check goes on to the next tier. `/apply` applies the newest proposal, `/escalate <why>` sends it on.');
 
 /** Which skill a request runs, and with what instruction; undefined when it names none and says nothing. */
 function chosenSkill(request: vscode.ChatRequest, skills: readonly Skill[]): { skill: Skill; instruction: string } | { problem: string } | undefined {
   const prompt = request.prompt.trim();
   if (request.command) {
     const skill = skills.find((s) => s.id === request.command);
-    return skill ? { skill, instruction: prompt } : { problem: `There is no skill "${request.command}"; use one of ${skills.map((s) => s.id).join(', ')}.` };
+    return skill ? { skill, instruction: prompt } : { problem: vscode.l10n.t('There is no skill "{0}"; use one of {1}.', request.command, skills.map((s) => s.id).join(', ')) };
   }
   if (!prompt) return undefined;
   const [first, ...rest] = prompt.split(/\s+/);
   const named = skills.find((s) => s.id === first);
   if (named) return { skill: named, instruction: rest.join(' ') };
   const custom = skills.find((s) => s.needsInstruction);
-  return custom ? { skill: custom, instruction: prompt } : { problem: `There is no skill "${first}"; use one of ${skills.map((s) => s.id).join(', ')}.` };
+  return custom ? { skill: custom, instruction: prompt } : { problem: vscode.l10n.t('There is no skill "{0}"; use one of {1}.', first, skills.map((s) => s.id).join(', ')) };
 }
 
 export function chatHandler(deps: ChatDeps): vscode.ChatRequestHandler {
@@ -124,23 +124,23 @@ export function chatHandler(deps: ChatDeps): vscode.ChatRequestHandler {
     const surface = () => chatSurface(stream, token, (p) => (proposal = p));
     if (request.command === 'apply' || request.command === 'escalate') {
       const offer = lastOffer(context);
-      if (!offer) return { errorDetails: { message: 'There is no proposal in this conversation yet; run a skill first, for example @hyperguild /refactor.' } };
+      if (!offer) return { errorDetails: { message: vscode.l10n.t('There is no proposal in this conversation yet; run a skill first, for example @hyperguild /refactor.') } };
       const offered = await offeredProposal(deps.proposals, offer);
-      if (!offered) return { errorDetails: { message: OFFER_GONE } };
+      if (!offered) return { errorDetails: { message: offerGone() } };
       if (request.command === 'escalate') return respond(stream, await deps.escalate(offered.id, request.prompt.trim(), surface()), proposal);
       const applied = await deps.proposals.apply(offered.id);
-      if (!applied.applied) return { errorDetails: { message: applied.reason ?? 'The proposal was not applied.' } };
-      stream.markdown('Applied; one undo in the editor (Ctrl+Z) restores the code.');
+      if (!applied.applied) return { errorDetails: { message: applied.reason ?? vscode.l10n.t('The proposal was not applied.') } };
+      stream.markdown(vscode.l10n.t('Applied; one undo in the editor (Ctrl+Z) restores the code.'));
       return {};
     }
     const chosen = chosenSkill(request, deps.skills());
     if (!chosen) {
-      stream.markdown(HELP);
+      stream.markdown(help());
       return {};
     }
     if ('problem' in chosen) return { errorDetails: { message: chosen.problem } };
     const { skill, instruction } = chosen;
-    if (skill.needsInstruction && !instruction) return { errorDetails: { message: `Say what should change after /${skill.id}, for example "@hyperguild /${skill.id} use async/await".` } };
+    if (skill.needsInstruction && !instruction) return { errorDetails: { message: vscode.l10n.t('Say what should change after /{0}, for example "@hyperguild /{0} use async/await".', skill.id) } };
     const report = await deps.runSkill({ skill: skill.id, ...(instruction && { instruction }) }, surface());
     return respond(stream, report, proposal);
   };
@@ -149,6 +149,6 @@ export function chatHandler(deps: ChatDeps): vscode.ChatRequestHandler {
 /** Apply and Escalate under an answer that offered a proposal. */
 export const followups: vscode.ChatFollowupProvider = {
   provideFollowups: (result) => ((result.metadata as Metadata | undefined)?.proposalId
-    ? [{ prompt: '', command: 'apply', label: 'Apply' }, { prompt: '', command: 'escalate', label: 'Escalate to the next tier' }]
+    ? [{ prompt: '', command: 'apply', label: vscode.l10n.t('Apply') }, { prompt: '', command: 'escalate', label: vscode.l10n.t('Escalate to the next tier') }]
     : []),
 };

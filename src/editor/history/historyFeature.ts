@@ -42,8 +42,7 @@ export function historyFeature(deps: {
     'hyperguild.showReport': () => report.show(),
     'hyperguild.exportHistory': (args?: { format?: 'csv' | 'json'; uri?: vscode.Uri }) => report.export(args?.format === 'json' ? 'json' : 'csv', args?.uri),
     'hyperguild.clearHistory': async (args?: { confirmed?: boolean }) => {
-      const confirmed = args?.confirmed === true
-        || (await vscode.window.showWarningMessage('Clear the Hyperguild run history? This cannot be undone.', { modal: true }, 'Clear History')) === 'Clear History';
+      const confirmed = args?.confirmed === true || await confirmClear();
       if (!confirmed) return false;
       await history.clear();
       log.info('The run history was cleared.');
@@ -51,4 +50,10 @@ export function historyFeature(deps: {
     },
   };
   return { history, commands, disposables };
+}
+
+/** The modal that stands before a history is cleared; true when the user chose to clear it. */
+async function confirmClear(): Promise<boolean> {
+  const clear = vscode.l10n.t('Clear History');
+  return (await vscode.window.showWarningMessage(vscode.l10n.t('Clear the Hyperguild run history? This cannot be undone.'), { modal: true }, clear)) === clear;
 }

@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 import type { Outcome, RecordInput, RunRecord } from '../../core/history/history';
 import { toRecord } from '../../core/history/history';
 import { HistoryFile } from '../../storage/historyFile';
+import { SECTION, SETTING_KEYS } from '../../core/settingKeys';
+import { Disposable } from '../disposable';
 
 export interface HistorySettings {
   enabled: boolean;
@@ -12,19 +14,19 @@ export interface HistorySettings {
 }
 
 export function readHistorySettings(): HistorySettings {
-  const config = vscode.workspace.getConfiguration('hyperguild.history');
-  const maxRuns = config.get<number>('maxRuns');
+  const config = vscode.workspace.getConfiguration(SECTION);
+  const maxRuns = config.get<number>(SETTING_KEYS.historyMaxRuns);
   return {
-    enabled: config.get<boolean>('enabled') ?? true,
-    keepCode: config.get<boolean>('keepCode') ?? false,
+    enabled: config.get<boolean>(SETTING_KEYS.historyEnabled) ?? true,
+    keepCode: config.get<boolean>(SETTING_KEYS.historyKeepCode) ?? false,
     maxRuns: typeof maxRuns === 'number' && Number.isFinite(maxRuns) && maxRuns >= 1 ? Math.min(Math.floor(maxRuns), 1_000_000) : 10_000,
   };
 }
 
-export class HistoryRecorder implements vscode.Disposable {
+export class HistoryRecorder extends Disposable {
   private readonly file: HistoryFile;
   private warned = false;
-  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
   /** A run was recorded or the history was cleared (an outcome changes no count, so it does not fire). */
   readonly onDidChange = this.changed.event;
 
@@ -33,6 +35,7 @@ export class HistoryRecorder implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     private readonly settings: () => HistorySettings = readHistorySettings,
   ) {
+    super();
     this.file = new HistoryFile(vscode.Uri.joinPath(storage, 'history.jsonl').fsPath, () => this.settings().maxRuns, {
       onError: (err) => this.log.warn(`The run history could not be compacted (${err instanceof Error ? err.message : String(err)}); it is whole, and the next run tries again.`),
     });
@@ -67,10 +70,6 @@ export class HistoryRecorder implements vscode.Disposable {
   async clear(): Promise<void> {
     await this.file.clear();
     this.changed.fire();
-  }
-
-  dispose(): void {
-    this.changed.dispose();
   }
 
   private failed(err: unknown): void {

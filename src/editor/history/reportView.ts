@@ -5,24 +5,27 @@ import { randomBytes } from 'node:crypto';
 import { buildReport, filterRuns, toCsv, type ReportFilter } from '../../core/history/historyReport';
 import type { HistoryRecorder } from './historyRecorder';
 import { reportHtml } from './reportHtml';
+import { Disposable } from '../disposable';
 
 type Message =
   | { type: 'filter'; period?: string; workspace?: string }
   | { type: 'export'; format?: string }
   | { type: 'rendered'; charts?: number; advice?: number; runs?: number };
 
-export class ReportView implements vscode.Disposable {
+export class ReportView extends Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private filter: Omit<ReportFilter, 'now'> = { days: 30 };
 
   constructor(
     private readonly history: HistoryRecorder,
     private readonly log: vscode.LogOutputChannel,
-  ) {}
+  ) {
+    super();
+  }
 
   async show(): Promise<void> {
     if (!this.panel) {
-      this.panel = vscode.window.createWebviewPanel('hyperguild.report', 'Hyperguild: Escalation Report', vscode.ViewColumn.Active, {
+      this.panel = vscode.window.createWebviewPanel('hyperguild.report', vscode.l10n.t('Hyperguild: Escalation Report'), vscode.ViewColumn.Active, {
         enableScripts: true, localResourceRoots: [], retainContextWhenHidden: false,
       });
       this.panel.onDidDispose(() => (this.panel = undefined));
@@ -57,7 +60,7 @@ export class ReportView implements vscode.Disposable {
   async export(format: 'csv' | 'json', target?: vscode.Uri): Promise<vscode.Uri | undefined> {
     const runs = filterRuns(await this.history.get(), { ...this.filter, now: new Date() });
     const uri = target ?? (await vscode.window.showSaveDialog({
-      title: 'Export the Hyperguild run history',
+      title: vscode.l10n.t('Export the Hyperguild run history'),
       defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(process.cwd()), `hyperguild-history.${format}`),
       filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
     }));
@@ -68,7 +71,8 @@ export class ReportView implements vscode.Disposable {
     return uri;
   }
 
-  dispose(): void {
+  override dispose(): void {
     this.panel?.dispose();
+    super.dispose();
   }
 }

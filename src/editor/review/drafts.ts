@@ -6,22 +6,23 @@ import { eolOf } from '../selection';
 import { DraftStream } from '../../core/review/draftStream';
 import { DRAFT_SCHEME, diffTabOf, inTabOrder, rightSideUri } from './schemes';
 import type { RunEvent } from '../../core/engine/orchestrator';
+import { Disposable } from '../disposable';
 
 /**
  * The drafts' texts: read-only documents, one per title a draft has had, updated as the answer streams
  * (VS Code applies each update as minimal edits, so the view neither flickers nor scrolls).
  */
-export class DraftDocuments implements vscode.Disposable {
+export class DraftDocuments extends Disposable {
   private readonly texts = new Map<string, string>();
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  private readonly registration: vscode.Disposable;
+  private readonly changed = this.register(new vscode.EventEmitter<vscode.Uri>());
   private next = 1;
 
   constructor() {
-    this.registration = vscode.workspace.registerTextDocumentContentProvider(DRAFT_SCHEME, {
+    super();
+    this.register(vscode.workspace.registerTextDocumentContentProvider(DRAFT_SCHEME, {
       onDidChange: this.changed.event,
       provideTextDocumentContent: (uri) => this.texts.get(uri.toString()) ?? '// This Hyperguild draft is no longer shown.\n',
-    });
+    }));
   }
 
   /** Shows a run's tiers' code while they write it; the run hands its column over to the proposal. */
@@ -42,9 +43,8 @@ export class DraftDocuments implements vscode.Disposable {
     this.texts.delete(uri.toString());
   }
 
-  dispose(): void {
-    this.registration.dispose();
-    this.changed.dispose();
+  override dispose(): void {
+    super.dispose();
     this.texts.clear();
   }
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { proposalIdOf } from './schemes';
+import { Disposable } from '../disposable';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -10,9 +11,9 @@ const GONE = '// This Hyperguild proposal is no longer open.\n';
  * user can edit a proposal in the diff (and VS Code's diff offers its own per-change revert arrows),
  * while nothing of it is written to disk. A proposal's file is its id and path; a save keeps the edit here.
  */
-export class ProposalFiles implements vscode.FileSystemProvider {
+export class ProposalFiles extends Disposable implements vscode.FileSystemProvider {
   private readonly files = new Map<string, { data: Uint8Array; mtime: number; edited?: boolean }>();
-  private readonly changed = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
+  private readonly changed = this.register(new vscode.EventEmitter<vscode.FileChangeEvent[]>());
   readonly onDidChangeFile = this.changed.event;
   private clock = 0;
 
@@ -83,19 +84,19 @@ export class ProposalFiles implements vscode.FileSystemProvider {
   }
 
   createDirectory(): void {
-    throw vscode.FileSystemError.NoPermissions('Hyperguild proposals have no folders.');
+    throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('Hyperguild proposals have no folders.'));
   }
 
   delete(): void {
-    throw vscode.FileSystemError.NoPermissions('A Hyperguild proposal is closed with Discard, not deleted.');
+    throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('A Hyperguild proposal is closed with Discard, not deleted.'));
   }
 
   rename(): void {
-    throw vscode.FileSystemError.NoPermissions('A Hyperguild proposal cannot be renamed.');
+    throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('A Hyperguild proposal cannot be renamed.'));
   }
 
-  dispose(): void {
-    this.changed.dispose();
+  override dispose(): void {
+    super.dispose();
     this.files.clear();
   }
 }

@@ -7,6 +7,7 @@ import { hunkEdits, hunksAt, lineHunks, type TextChange } from '../../core/revie
 import type { ProposalFiles } from './proposalFiles';
 import { ProposalSide } from './proposalSide';
 import { DRAFT_SCHEME, PROPOSAL_SCHEME, inTabOrder, proposalIdOf, proposalIds, rightSideUri } from './schemes';
+import { Disposable } from '../disposable';
 
 export { PROPOSAL_SCHEME };
 export type { Proposal } from './proposal';
@@ -37,17 +38,16 @@ const idOf = proposalIdOf;
  * Owns proposals: their editable right sides (in memory, see ProposalFiles), anchors that follow the
  * user's edits from run start, and safe apply (whole or by hunk) and discard.
  */
-export class ProposalManager implements vscode.Disposable {
+export class ProposalManager extends Disposable {
   private readonly proposals = new Map<string, Proposal>();
   private readonly anchors = new Set<TextAnchor>();
   /** Proposals whose Apply is in flight: a second Apply meanwhile (double click, button + notification) is refused. */
   private readonly applying = new Set<string>();
-  private readonly settledEmitter = new vscode.EventEmitter<{ proposal: Proposal; how: Settlement }>();
+  private readonly settledEmitter = this.register(new vscode.EventEmitter<{ proposal: Proposal; how: Settlement }>());
   /** Fires once per proposal, when it is applied, discarded or escalated. */
   readonly onDidSettle = this.settledEmitter.event;
   /** Proposals whose tab closed a moment ago: discarded unless the tab reappears (a move); never resolved meanwhile. */
   private readonly closing = new Map<string, NodeJS.Timeout>();
-  private readonly disposables: vscode.Disposable[] = [this.settledEmitter];
   /** Unique across reloads: a restored chat turn or tab never names a proposal of this window by chance. */
   private readonly mintId = proposalIds();
   /**
@@ -57,7 +57,8 @@ export class ProposalManager implements vscode.Disposable {
   private readonly ownEdits = new Map<TextAnchor, string>();
 
   constructor(private readonly log: vscode.LogOutputChannel, private readonly files: ProposalFiles) {
-    this.disposables.push(
+    super();
+    for (const d of [
       vscode.workspace.onDidChangeTextDocument((e) => {
         const uri = e.document.uri.toString();
         const own = (a: TextAnchor) => this.ownEdits.has(a) && this.ownEdits.get(a) === e.document.getText();
@@ -85,7 +86,7 @@ export class ProposalManager implements vscode.Disposable {
         this.updateContext();
       }),
       vscode.window.tabGroups.onDidChangeTabGroups(() => this.updateContext()),
-    );
+    ]) this.register(d);
     // A tab that closes meanwhile makes close() reject: that must not become an unhandled rejection.
     this.closeOrphanTabs().catch((err: unknown) => this.log.warn(`Closing leftover proposal tabs failed: ${String(err)}`));
   }
@@ -146,7 +147,7 @@ export class ProposalManager implements vscode.Disposable {
     if (onScreen.length === 1) return onScreen[0];
     const picked = await vscode.window.showQuickPick(
       open.reverse().map((p) => ({ label: p.title, description: vscode.workspace.asRelativePath(p.anchor.uri), proposal: p })),
-      { title: 'Hyperguild: Which Proposal?', placeHolder: 'No proposal belongs to the active editor; choose one' },
+      { title: vscode.l10n.t('Hyperguild: Which Proposal?'), placeHolder: vscode.l10n.t('No proposal belongs to the active editor; choose one') },
     );
     return picked?.proposal;
   }
@@ -181,7 +182,7 @@ export class ProposalManager implements vscode.Disposable {
   private async applyChanges(target: vscode.Uri | string | undefined, which: 'all' | 'selected' | readonly number[]): Promise<ApplyHunksResult> {
     const p = await this.resolve(target);
     if (!p) return { applied: false, remaining: 0, reason: this.noProposalReason() };
-    if (this.applying.has(p.id)) return { applied: false, remaining: this.hunksOf(p).length, reason: 'This Hyperguild proposal is already being applied.' };
+    if (this.applying.has(p.id)) return { applied: false, remaining: this.hunksOf(p).length, reason: vscode.l10n.t('This Hyperguild proposal is already being applied.') };
     this.applying.add(p.id);
     try {
       await p.side.settled();
@@ -194,9 +195,9 @@ export class ProposalManager implements vscode.Disposable {
   private noProposalReason(): string {
     const active = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
     if (active instanceof vscode.TabInputTextDiff && active.modified.scheme === DRAFT_SCHEME) {
-      return 'The draft is not verified yet, so it cannot be applied; Apply becomes available when a tier\'s answer is accepted.';
+      return vscode.l10n.t('The draft is not verified yet, so it cannot be applied; Apply becomes available when a tier\'s answer is accepted.');
     }
-    return this.size ? 'No Hyperguild proposal was chosen, so nothing was applied.' : 'There is no open Hyperguild proposal to apply.';
+    return this.size ? vscode.l10n.t('No Hyperguild proposal was chosen, so nothing was applied.') : vscode.l10n.t('There is no open Hyperguild proposal to apply.');
   }
 
   private hunksOf(p: Proposal): ReturnType<typeof lineHunks> {
@@ -231,18 +232,18 @@ export class ProposalManager implements vscode.Disposable {
         return { applied: false, remaining: hunks.length, reason };
       };
       if (p.anchor.locate(text) === undefined) {
-        return refuse(`The selected code in ${file} was changed since the run started, so the proposal was not applied; run the skill again.`);
+        return refuse(vscode.l10n.t('The selected code in {0} was changed since the run started, so the proposal was not applied; run the skill again.', file));
       }
       if (p.side.lostLine !== undefined) {
-        return refuse(`Your edit at line ${p.side.lostLine} of ${file} is in lines the proposal changes outside the selected code, so Apply would undo it and the proposal was not applied; run the skill again.`);
+        return refuse(vscode.l10n.t('Your edit at line {0} of {1} is in lines the proposal changes outside the selected code, so Apply would undo it and the proposal was not applied; run the skill again.', p.side.lostLine, file));
       }
-      if (hunks.length === 0) return refuse(`The proposal is the same as ${file} now, so there is nothing to apply.`);
+      if (hunks.length === 0) return refuse(vscode.l10n.t('The proposal is the same as {0} now, so there is nothing to apply.', file));
       const chosen = which === 'all' ? hunks.map((_, i) => i) : which === 'selected' ? this.selectedHunks(p, hunks) : which;
       if (chosen === undefined || chosen.length === 0) {
-        return refuse(chosen ? 'The cursor is not on a change; put it on a change in the proposal\'s diff (or select several) and apply again.' : 'Put the cursor on a change in the proposal\'s diff, then run Apply Selected Changes.');
+        return refuse(chosen ? vscode.l10n.t('The cursor is not on a change; put it on a change in the proposal\'s diff (or select several) and apply again.') : vscode.l10n.t('Put the cursor on a change in the proposal\'s diff, then run Apply Selected Changes.'));
       }
       const bad = chosen.find((i) => !Number.isInteger(i) || i < 0 || i >= hunks.length);
-      if (bad !== undefined) return refuse(`There is no change ${String(bad)} in the proposal; it has ${hunks.length} (numbered 0 to ${hunks.length - 1}).`);
+      if (bad !== undefined) return refuse(vscode.l10n.t('There is no change {0} in the proposal; it has {1} (numbered 0 to {2}).', String(bad), hunks.length, hunks.length - 1));
 
       const edits = hunkEdits(proposal, hunks, chosen);
       const edit = new vscode.WorkspaceEdit();
@@ -368,9 +369,10 @@ export class ProposalManager implements vscode.Disposable {
 
   private async askBeforeDropping(p: Proposal): Promise<void> {
     this.log.info(`The edited proposal "${p.title}" was closed; its edits are kept until you choose.`);
-    const choice = await vscode.window.showWarningMessage(`You closed "${p.title}" after editing it: discard your edits?`, 'Discard Edits', 'Reopen');
+    const reopen = vscode.l10n.t('Reopen');
+    const choice = await vscode.window.showWarningMessage(vscode.l10n.t('You closed "{0}" after editing it: discard your edits?', p.title), vscode.l10n.t('Discard Edits'), reopen);
     if (!this.proposals.has(p.id)) return;
-    if (choice === 'Reopen') {
+    if (choice === reopen) {
       clearTimeout(this.closing.get(p.id));
       this.closing.delete(p.id);
       await this.showDiff(p, vscode.ViewColumn.Beside);
@@ -418,9 +420,9 @@ export class ProposalManager implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', FOCUSED_KEY, focused !== undefined && this.proposals.has(focused) && !this.closing.has(focused));
   }
 
-  dispose(): void {
+  override dispose(): void {
     for (const timer of this.closing.values()) clearTimeout(timer);
-    for (const d of this.disposables) d.dispose();
+    super.dispose();
     this.proposals.clear();
     this.anchors.clear();
   }

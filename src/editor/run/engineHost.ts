@@ -1,4 +1,3 @@
-import type * as vscode from 'vscode';
 import { createHash } from 'node:crypto';
 import { LlamaSwapClient } from '../../backends/llamaSwap';
 import { AnthropicBackend } from '../../backends/anthropic';
@@ -7,6 +6,7 @@ import type { ServerSpec } from '../../core/engine/servers';
 import type { ChatBackend, ModelServer } from '../../core/types';
 import type { Settings } from '../settings';
 import type { StoredKey } from '../setup/secretKeys';
+import { Disposable } from '../disposable';
 
 type ClientSettings = Pick<Settings, 'llamaSwapUrl' | 'firstByteTimeoutMs' | 'idleTimeoutMs'>;
 type ServersSettings = ClientSettings & Pick<Settings, 'servers'>;
@@ -37,7 +37,7 @@ const digest = (key: string | undefined) => (key ? createHash('sha256').update(k
  * keeps the clients it started with when the settings change under it; once no setting in effect and no run
  * refers to a client, its connections are closed.
  */
-export class EngineHost implements vscode.Disposable {
+export class EngineHost extends Disposable {
   private readonly clients = new Map<string, { client: Client; leases: number }>();
   /** The clients the settings in effect refer to; never retired. */
   private inEffect = new Set<string>();
@@ -48,7 +48,9 @@ export class EngineHost implements vscode.Disposable {
     /** llama-swap's own key, when the user stored one; read synchronously as clients are built. */
     private readonly llamaSwapKey?: UrlKeySource,
     private readonly serverKeys?: ServerKeySource,
-  ) {}
+  ) {
+    super();
+  }
 
   /** The client for hyperguild.llamaSwapUrl (chain entries that name no server). */
   llamaSwap(settings: ClientSettings): LlamaSwapClient {
@@ -105,9 +107,10 @@ export class EngineHost implements vscode.Disposable {
     this.retireUnused();
   }
 
-  dispose(): void {
+  override dispose(): void {
     for (const { client } of this.clients.values()) void client.close?.();
     this.clients.clear();
+    super.dispose();
   }
 
   private defaultId(settings: ClientSettings): string {

@@ -6,11 +6,12 @@ import type { Tier } from '../../core/engine/chain';
 import type { RunResult } from '../../core/engine/orchestrator';
 import type { RunReport } from '../../core/engine/report';
 import { showError, showWarning, type NotifyAction } from '../notify';
+import { Disposable } from '../disposable';
 
 export const RETRY_ON_CLOUD_COMMAND = 'hyperguild.retryOnCloudTiers';
 
 /** The one pending "this time on the cloud tiers" of the newest failed run; a newer failure replaces it. */
-export class CloudRetry implements vscode.Disposable {
+export class CloudRetry extends Disposable {
   private pending: { run: () => Promise<RunReport>; release: () => void } | undefined;
 
   offer(run: () => Promise<RunReport>, release: () => void): void {
@@ -22,13 +23,14 @@ export class CloudRetry implements vscode.Disposable {
   async run(): Promise<RunReport> {
     const pending = this.pending;
     this.pending = undefined;
-    if (!pending) return { status: 'failed', message: 'There is no failed run to repeat on the cloud tiers.', attempts: [] };
+    if (!pending) return { status: 'failed', message: vscode.l10n.t('There is no failed run to repeat on the cloud tiers.'), attempts: [] };
     return pending.run();
   }
 
-  dispose(): void {
+  override dispose(): void {
     this.pending?.release();
     this.pending = undefined;
+    super.dispose();
   }
 }
 
@@ -47,11 +49,11 @@ export async function showFailure(ctx: FailureContext, result: RunResult, offerC
   const actions: NotifyAction[] = [];
   if (help.cloudOnly) {
     offerCloudRetry();
-    actions.push({ title: 'Run on the Cloud Tiers Only This Time', command: RETRY_ON_CLOUD_COMMAND });
+    actions.push({ title: vscode.l10n.t('Run on the Cloud Tiers Only This Time'), command: RETRY_ON_CLOUD_COMMAND });
   }
-  if (help.checkSetup) actions.push({ title: 'Check Setup', command: 'hyperguild.checkSetup' });
-  if (help.setKey) actions.push({ title: 'Set API Key', command: 'hyperguild.setAnthropicKey' });
-  showError(ctx.log, result.message ?? 'No answer was accepted.', undefined, actions);
+  if (help.checkSetup) actions.push({ title: vscode.l10n.t('Check Setup'), command: 'hyperguild.checkSetup' });
+  if (help.setKey) actions.push({ title: vscode.l10n.t('Set API Key'), command: 'hyperguild.setAnthropicKey' });
+  showError(ctx.log, result.message ?? vscode.l10n.t('No answer was accepted.'), undefined, actions);
   if (help.unknownModels.length === 0) return;
   let known: string[] = [];
   try {
@@ -61,7 +63,9 @@ export async function showFailure(ctx: FailureContext, result: RunResult, offerC
   }
   for (const model of help.unknownModels) {
     const near = closestNames(model, known);
-    const names = near.length ? `; the names it has, nearest first: ${near.join(', ')}` : ' and lists no models';
-    showWarning(ctx.log, `${model} is not a model ${ctx.server} knows${names}.`, [{ title: 'Check Setup', command: 'hyperguild.checkSetup' }]);
+    const sentence = near.length
+      ? vscode.l10n.t('{0} is not a model {1} knows; the names it has, nearest first: {2}.', model, ctx.server, near.join(', '))
+      : vscode.l10n.t('{0} is not a model {1} knows and lists no models.', model, ctx.server);
+    showWarning(ctx.log, sentence, [{ title: vscode.l10n.t('Check Setup'), command: 'hyperguild.checkSetup' }]);
   }
 }

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
+import { Disposable } from '../disposable';
 
 /** Runs in flight, so that "Cancel" stops all of them; keeps the `hyperguild.running` context key. */
-export class RunRegistry implements vscode.Disposable {
+export class RunRegistry extends Disposable {
   private readonly runs = new Set<AbortController>();
 
   start(): AbortController {
@@ -30,7 +31,8 @@ export class RunRegistry implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', 'hyperguild.running', this.runs.size > 0);
   }
 
-  dispose(): void {
+  override dispose(): void {
     this.cancelAll();
+    super.dispose();
   }
 }

@@ -69,10 +69,12 @@ const NOTIFICATION: RunSurface = {
 
 async function pickSkill(skills: readonly Skill[]): Promise<Choice | undefined> {
   const items = skills.map((skill) => ({ label: skill.title, description: skill.id, detail: skill.description, skill }));
-  const picked = await vscode.window.showQuickPick(items, { title: 'Hyperguild: Run Skill on Selection', placeHolder: 'Choose a skill', matchOnDetail: true });
+  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Hyperguild: Run Skill on Selection'), placeHolder: vscode.l10n.t('Choose a skill'), matchOnDetail: true });
   if (!picked) return undefined;
   if (!picked.skill.needsInstruction) return { skill: picked.skill };
-  const instruction = await vscode.window.showInputBox({ title: 'Hyperguild: Custom Instruction', prompt: 'What should change in the selected code?', placeHolder: 'e.g. use async/await instead of callbacks' });
+  const instruction = await vscode.window.showInputBox({
+    title: vscode.l10n.t('Hyperguild: Custom Instruction'), prompt: vscode.l10n.t('What should change in the selected code?'), placeHolder: vscode.l10n.t('e.g. use async/await instead of callbacks'),
+  });
   return instruction?.trim() ? { skill: picked.skill, instruction: instruction.trim() } : undefined;
 }
 
@@ -99,7 +101,7 @@ class ProgressText {
       this.tier.thinking = false;
       this.tier.loading = false;
     } else if (this.tier && e.type === 'verifying') {
-      this.tier.title = `${this.tier.title} · verifying`;
+      this.tier.title = vscode.l10n.t('{0} · verifying', this.tier.title);
     } else return;
     this.render();
   }
@@ -107,8 +109,9 @@ class ProgressText {
   private render(): void {
     if (!this.tier) return;
     const secs = Math.round((Date.now() - this.tier.started) / 1000);
-    if (this.tier.loading) this.report(`loading ${this.tier.label}… ${secs} s`);
-    else this.report(`${this.tier.title}${this.tier.thinking ? ' · thinking…' : ''} · ${secs} s`);
+    if (this.tier.loading) this.report(vscode.l10n.t('loading {0}… {1} s', this.tier.label, secs));
+    else if (this.tier.thinking) this.report(vscode.l10n.t('{0} · thinking… · {1} s', this.tier.title, secs));
+    else this.report(vscode.l10n.t('{0} · {1} s', this.tier.title, secs));
   }
 
   dispose(): void {
@@ -147,7 +150,7 @@ export async function runSkillCommand(deps: RunSkillDeps, args?: RunSkillArgs, s
   const fail = (message: string, warnOnly = false) => failWith(deps.log, surface, message, warnOnly ? 'warning' : 'error');
   const log = deps.log;
   const editor = surface.editor ?? vscode.window.activeTextEditor;
-  if (!editor) return fail('Open a file and select the code to change before running a Hyperguild skill.', true);
+  if (!editor) return fail(vscode.l10n.t('Open a file and select the code to change before running a Hyperguild skill.'), true);
   const document = editor.document;
   const settings = readSettings(document.uri);
   if (settings.ignoredUntrusted.length) {
@@ -165,16 +168,16 @@ export async function runSkillCommand(deps: RunSkillDeps, args?: RunSkillArgs, s
     if (!skill) {
       // A user skill that failed validation: say why rather than that it does not exist.
       const problem = settings.problems.find((p) => p.startsWith(`The skill "${args.skill}" `));
-      return fail(problem ?? `There is no skill "${args.skill}"; use one of ${settings.skills.map((s) => s.id).join(', ')}.`);
+      return fail(problem ?? vscode.l10n.t('There is no skill "{0}"; use one of {1}.', args.skill, settings.skills.map((s) => s.id).join(', ')));
     }
-    if (skill.needsInstruction && !args.instruction?.trim()) return fail(`The skill "${skill.id}" needs an instruction.`);
+    if (skill.needsInstruction && !args.instruction?.trim()) return fail(vscode.l10n.t('The skill "{0}" needs an instruction.', skill.id));
     choice = { skill, ...(args.instruction?.trim() && { instruction: args.instruction.trim() }) };
   } else {
     // Overlap a cold model's load with the user's choice of skill.
     const firstLocal = tiers.find((t) => t.kind === 'local');
     if (firstLocal && settings.preloadOnCommandStart) deps.preloadIfCold(settings, firstLocal);
     choice = await pickSkill(settings.skills);
-    if (!choice) return { status: 'cancelled', message: 'No skill was chosen.', attempts: [] };
+    if (!choice) return { status: 'cancelled', message: vscode.l10n.t('No skill was chosen.'), attempts: [] };
   }
 
   const target = await resolveTarget(editor);
@@ -220,13 +223,13 @@ async function runOnRange(
  */
 export async function escalateCommand(deps: RunSkillDeps, target?: vscode.Uri | string, args?: { feedback?: unknown }, surface?: RunSurface): Promise<RunReport> {
   const proposal = await deps.proposals.resolve(target);
-  if (!proposal?.escalate) return failWith(deps.log, surface, 'There is no open Hyperguild proposal to escalate.', 'warning');
+  if (!proposal?.escalate) return failWith(deps.log, surface, vscode.l10n.t('There is no open Hyperguild proposal to escalate.'), 'warning');
   let feedback = typeof args?.feedback === 'string' ? args.feedback : undefined;
   feedback ??= await vscode.window.showInputBox({
-    title: `Hyperguild: Escalate "${proposal.title}"`,
-    prompt: 'What is wrong with this answer? The next tier gets your words and the answer (empty is fine).',
+    title: vscode.l10n.t('Hyperguild: Escalate "{0}"', proposal.title),
+    prompt: vscode.l10n.t('What is wrong with this answer? The next tier gets your words and the answer (empty is fine).'),
   });
-  if (feedback === undefined) return { status: 'cancelled', message: 'The escalation was cancelled; the proposal stays open.', attempts: [] };
+  if (feedback === undefined) return { status: 'cancelled', message: vscode.l10n.t('The escalation was cancelled; the proposal stays open.'), attempts: [] };
   return proposal.escalate(feedback, surface);
 }
 
@@ -251,7 +254,7 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume, con
   const draft = settings.showDraft ? deps.drafts.start(anchor) : undefined;
   try {
     const result = await surface.progress(
-      `Hyperguild: ${choice.skill.title}`,
+      vscode.l10n.t('Hyperguild: {0}', choice.skill.title),
       async (report, token) => {
         token.onCancellationRequested(() => controller.abort());
         const text = new ProgressText(report);
@@ -304,18 +307,19 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume, con
       // An untitled document closed during the run is gone: opening it again would conjure an empty one.
       deps.proposals.release(anchor);
       await draft?.close();
-      const message = `The document was closed while "${choice.skill.title}" ran, so the answer by ${result.accepted.model} was dropped; run the skill again.`;
+      const message = vscode.l10n.t('The document was closed while "{0}" ran, so the answer by {1} was dropped; run the skill again.', choice.skill.title, result.accepted.model);
       tell(log, surface, message, 'warning');
       remember({ status: 'failed', message, attempts: result.attempts });
       return { status: 'failed', message, attempts: report.attempts };
     }
-    const title = `${deps.demo ? 'Demo · ' : ''}${choice.skill.title} by ${result.accepted.model}`;
+    const byModel = vscode.l10n.t('{0} by {1}', choice.skill.title, result.accepted.model);
+    const title = deps.demo ? vscode.l10n.t('Demo · {0}', byModel) : byModel;
     // The proposal takes the draft's place: opened in its column, then the draft closes.
     const column = await draft?.column();
     const proposal = await deps.proposals.open(anchor, result.proposal, title, continuationOf(deps, ctx, result.continuation, runId), runId, column);
     await draft?.close();
     surface.opened?.(proposal);
-    if (!surface.quiet) offerActions(deps, proposal, `Hyperguild: ${choice.skill.title} by ${result.accepted.model} is ready to review.`);
+    if (!surface.quiet) offerActions(deps, proposal, vscode.l10n.t('Hyperguild: {0} by {1} is ready to review.', choice.skill.title, result.accepted.model));
     remember(result);
     return report;
   } catch (err) {
@@ -323,7 +327,7 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume, con
     await draft?.close();
     const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
     log.error(detail);
-    const failed = failWith(log, surface, `Hyperguild could not finish "${choice.skill.title}" because of an internal error; the log has the detail.`);
+    const failed = failWith(log, surface, vscode.l10n.t('Hyperguild could not finish "{0}" because of an internal error; the log has the detail.', choice.skill.title));
     remember({ status: 'failed', message: failed.message ?? '', attempts: [] });
     return failed;
   } finally {
@@ -356,7 +360,7 @@ async function retryOnCloud(deps: RunSkillDeps, ctx: RunContext): Promise<RunRep
     return failWith(deps.log, ctx.surface, message, 'warning');
   };
   if ('problem' in now) return refuse(now.problem);
-  if (now.ctx.tiers.length === 0) return refuse('The chain in effect has no cloud tier now, so nothing was sent; run the skill again to use the chain as it is.');
+  if (now.ctx.tiers.length === 0) return refuse(vscode.l10n.t('The chain in effect has no cloud tier now, so nothing was sent; run the skill again to use the chain as it is.'));
   return execute(deps, now.ctx);
 }
 
@@ -367,7 +371,7 @@ function continuationOf(deps: RunSkillDeps, ctx: RunContext, c: Continuation | u
     const resume = escalateByUser(c, ctx.tiers, feedback);
     const userStep = resume.attempts[resume.attempts.length - 1];
     if (c.nextTier >= ctx.tiers.length) {
-      const message = `No tier follows ${c.accepted.model} in the chain, so there is nothing to escalate to; the proposal stays open.`;
+      const message = vscode.l10n.t('No tier follows {0} in the chain, so there is nothing to escalate to; the proposal stays open.', c.accepted.model);
       tell(deps.log, surface, message, 'warning');
       return { status: 'exhausted', message, attempts: toRunReport({ status: 'exhausted', attempts: [...resume.attempts] }, ctx.anchor.original).attempts };
     }
@@ -375,7 +379,7 @@ function continuationOf(deps: RunSkillDeps, ctx: RunContext, c: Continuation | u
     const now = inEffect(ctx, (tiers) => tiers);
     if ('problem' in now) return failWith(deps.log, surface, now.problem, 'warning');
     if (!sameTiers(now.ctx.tiers, ctx.tiers)) {
-      return failWith(deps.log, surface, `The chain changed since ${c.accepted.model} answered, so Escalate does not send the code up the old one; the proposal stays open (run the skill again to use the chain as it is).`, 'warning');
+      return failWith(deps.log, surface, vscode.l10n.t('The chain changed since {0} answered, so Escalate does not send the code up the old one; the proposal stays open (run the skill again to use the chain as it is).', c.accepted.model), 'warning');
     }
     // The diff closes, but the anchor keeps following the user's edits for the continued run's proposal.
     await deps.proposals.detach(ctx.anchor);
@@ -389,15 +393,16 @@ function continuationOf(deps: RunSkillDeps, ctx: RunContext, c: Continuation | u
 /** Apply / Discard / Escalate… in the notification, beside the same buttons in the diff's title bar. */
 function offerActions(deps: RunSkillDeps, proposal: Proposal, message: string): void {
   const { log } = deps;
-  const actions = proposal.escalate ? ['Apply', 'Discard', 'Escalate…'] : ['Apply', 'Discard'];
+  const [apply, discard, escalate] = [vscode.l10n.t('Apply'), vscode.l10n.t('Discard'), vscode.l10n.t('Escalate…')];
+  const actions = proposal.escalate ? [apply, discard, escalate] : [apply, discard];
   void vscode.window
     .showInformationMessage(message, ...actions)
     .then(async (action) => {
-      if (action === 'Apply') {
+      if (action === apply) {
         const applied = await deps.proposals.apply(proposal.id);
         if (!applied.applied && applied.reason) showWarning(log, applied.reason);
-      } else if (action === 'Discard') await deps.proposals.discard(proposal.id);
-      else if (action === 'Escalate…') await escalateCommand(deps, proposal.id);
+      } else if (action === discard) await deps.proposals.discard(proposal.id);
+      else if (action === escalate) await escalateCommand(deps, proposal.id);
     })
-    .then(undefined, (err: unknown) => showError(log, 'Hyperguild could not act on the proposal; the log has the detail.', err instanceof Error ? err.stack : String(err)));
+    .then(undefined, (err: unknown) => showError(log, vscode.l10n.t('Hyperguild could not act on the proposal; the log has the detail.'), err instanceof Error ? err.stack : String(err)));
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ServerSpec, ServerTable } from '../../core/engine/servers';
 import { ANTHROPIC_SECRET, AddressBoundKey, originOf, parseBound, readKey, type BoundKey, type Secrets } from './boundKeys';
+import { SETTING_NAMES } from '../../core/settingKeys';
 
 interface KeySpec {
   /** The SecretStorage entry. */
@@ -32,29 +33,31 @@ export class StoredKey {
 
   async promptAndStore(): Promise<boolean> {
     const value = await vscode.window.showInputBox({
-      title: `Hyperguild: ${this.spec.name}`,
-      prompt: 'Stored in the editor\'s secret storage, never in settings or logs.',
+      title: vscode.l10n.t('Hyperguild: {0}', this.spec.name),
+      prompt: vscode.l10n.t('Stored in the editor\'s secret storage, never in settings or logs.'),
       placeHolder: this.spec.placeHolder,
       password: true,
       ignoreFocusOut: true,
-      validateInput: (v) => (v.trim() ? undefined : 'Paste the key, or press Escape to cancel.'),
+      validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Paste the key, or press Escape to cancel.')),
     });
     if (!value?.trim()) return false;
     await this.secrets.store(this.spec.secret, value.trim());
-    void vscode.window.showInformationMessage(`Hyperguild: ${this.spec.name} saved in secret storage.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Hyperguild: {0} saved in secret storage.', this.spec.name));
     return true;
   }
 
   async clear(): Promise<void> {
     await this.secrets.delete(this.spec.secret);
-    const env = this.spec.envVar && process.env[this.spec.envVar] ? ` ${this.spec.envVar} from the environment is still used.` : '';
-    void vscode.window.showInformationMessage(`Hyperguild: ${this.spec.name} removed from secret storage.${env}`);
+    const envVar = this.spec.envVar && process.env[this.spec.envVar] ? this.spec.envVar : undefined;
+    void vscode.window.showInformationMessage(envVar
+      ? vscode.l10n.t('Hyperguild: {0} removed from secret storage. {1} from the environment is still used.', this.spec.name, envVar)
+      : vscode.l10n.t('Hyperguild: {0} removed from secret storage.', this.spec.name));
   }
 }
 
 /** The Anthropic key: secret storage, else ANTHROPIC_API_KEY. Sent only to the Anthropic endpoint. */
 export const anthropicKey = (secrets: Secrets) =>
-  new StoredKey(secrets, { secret: ANTHROPIC_SECRET, envVar: 'ANTHROPIC_API_KEY', name: 'Anthropic API Key', placeHolder: 'sk-ant-…' });
+  new StoredKey(secrets, { secret: ANTHROPIC_SECRET, envVar: 'ANTHROPIC_API_KEY', name: vscode.l10n.t('Anthropic API Key'), placeHolder: 'sk-ant-…' });
 
 /**
  * llama-swap's own key (its `apiKeys` setting), sent as `Authorization: Bearer` only to the origin that
@@ -68,22 +71,22 @@ export class LlamaSwapKey extends AddressBoundKey {
   /** Asks for the key and binds it to the origin of `url` (hyperguild.llamaSwapUrl in effect). */
   async promptAndStore(url: string): Promise<boolean> {
     const value = await vscode.window.showInputBox({
-      title: 'Hyperguild: llama-swap API Key',
-      prompt: `Sent only to ${originOf(url)}. Stored in the editor's secret storage, never in settings or logs.`,
-      placeHolder: 'the key from llama-swap\'s apiKeys',
+      title: vscode.l10n.t('Hyperguild: llama-swap API Key'),
+      prompt: vscode.l10n.t('Sent only to {0}. Stored in the editor\'s secret storage, never in settings or logs.', originOf(url)),
+      placeHolder: vscode.l10n.t('the key from llama-swap\'s apiKeys'),
       password: true,
       ignoreFocusOut: true,
-      validateInput: (v) => (v.trim() ? undefined : 'Paste the key, or press Escape to cancel.'),
+      validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Paste the key, or press Escape to cancel.')),
     });
     if (!value?.trim()) return false;
     const origin = await this.store(url, value.trim());
-    void vscode.window.showInformationMessage(`Hyperguild: the llama-swap API key is saved in secret storage and will be sent only to ${origin}.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Hyperguild: the llama-swap API key is saved in secret storage and will be sent only to {0}.', origin));
     return true;
   }
 
   async clear(): Promise<void> {
     await this.remove();
-    void vscode.window.showInformationMessage('Hyperguild: the llama-swap API key is removed from secret storage.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Hyperguild: the llama-swap API key is removed from secret storage.'));
   }
 }
 
@@ -133,24 +136,24 @@ export class ServerKeys {
     if (!spec) {
       if (preset !== undefined || servers.size === 0) {
         void vscode.window.showWarningMessage(servers.size === 0
-          ? 'Hyperguild: hyperguild.servers defines no server; add one in Settings before setting its key.'
-          : `Hyperguild: hyperguild.servers defines no server "${preset}".`);
+          ? vscode.l10n.t('Hyperguild: {0} defines no server; add one in Settings before setting its key.', SETTING_NAMES.servers)
+          : vscode.l10n.t('Hyperguild: {0} defines no server "{1}".', SETTING_NAMES.servers, String(preset)));
       }
       return false;
     }
     const origin = originOf(spec.url);
     const value = await vscode.window.showInputBox({
-      title: `Hyperguild: API key for server "${spec.name}"`,
-      prompt: `Sent only to ${origin}. Stored in the editor's secret storage, never in settings or logs.`,
+      title: vscode.l10n.t('Hyperguild: API key for server "{0}"', spec.name),
+      prompt: vscode.l10n.t('Sent only to {0}. Stored in the editor\'s secret storage, never in settings or logs.', origin),
       password: true,
       ignoreFocusOut: true,
-      validateInput: (v) => (v.trim() ? undefined : 'Paste the key, or press Escape to cancel.'),
+      validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Paste the key, or press Escape to cancel.')),
     });
     if (!value?.trim()) return false;
     const bound: BoundKey = { origin, key: value.trim() };
     await this.secrets.store(SERVER_KEY_PREFIX + spec.name, JSON.stringify(bound));
     this.cache.set(spec.name, bound);
-    void vscode.window.showInformationMessage(`Hyperguild: the key for server "${spec.name}" is saved in secret storage and will be sent only to ${origin}.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Hyperguild: the key for server "{0}" is saved in secret storage and will be sent only to {1}.', spec.name, origin));
     return true;
   }
 
@@ -166,7 +169,7 @@ export class ServerKeys {
     if (!spec) return;
     await this.secrets.delete(SERVER_KEY_PREFIX + spec.name);
     this.cache.delete(spec.name);
-    void vscode.window.showInformationMessage(`Hyperguild: the key for server "${spec.name}" is removed from secret storage.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Hyperguild: the key for server "{0}" is removed from secret storage.', spec.name));
   }
 }
 
@@ -174,8 +177,8 @@ async function pickServer(servers: ServerTable, filter: (s: ServerSpec) => boole
   const specs = [...servers.values()].filter(filter);
   if (specs.length <= 1) return specs[0];
   const picked = await vscode.window.showQuickPick(
-    specs.map((s) => ({ label: s.name, description: `${s.kind}${s.cloud ? ' · cloud' : ''}`, detail: s.url, spec: s })),
-    { title: 'Hyperguild: which server?', placeHolder: 'The key is sent only to the address shown' },
+    specs.map((s) => ({ label: s.name, description: s.cloud ? vscode.l10n.t('{0} · cloud', s.kind) : s.kind, detail: s.url, spec: s })),
+    { title: vscode.l10n.t('Hyperguild: which server?'), placeHolder: vscode.l10n.t('The key is sent only to the address shown') },
   );
   return picked?.spec;
 }

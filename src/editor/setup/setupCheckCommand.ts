@@ -15,10 +15,10 @@ export async function checkSetupCommand(deps: CheckSetupDeps): Promise<string[]>
 
   const failed = results.filter((r) => !r.ok);
   if (failed.length === 0) {
-    void vscode.window.showInformationMessage(`Hyperguild setup: ${results.length === 1 ? 'the check' : `all ${results.length} checks`} passed`);
+    void vscode.window.showInformationMessage(results.length === 1 ? vscode.l10n.t('Hyperguild setup: the check passed') : vscode.l10n.t('Hyperguild setup: all {0} checks passed', results.length));
   } else {
     // The failing line's text names what the fix is about ("add it…" alone would not).
-    const summary = `Hyperguild setup: ${failed.length} of ${results.length} checks failed: ${formatCheckLine(failed[0]).slice(2)}`;
+    const summary = vscode.l10n.t('Hyperguild setup: {0} of {1} checks failed: {2}', failed.length, results.length, formatCheckLine(failed[0]).slice(2));
     showWarning(log, summary);
   }
   return lines;

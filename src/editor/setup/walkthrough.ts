@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { WarmBoard } from '../../core/warmth/warmBoard';
 import type { StoredKey } from './secretKeys';
 import { currentScope } from '../settings';
+import { SECTION, SETTING_KEYS, SETTING_NAMES } from '../../core/settingKeys';
 
 export const WALKTHROUGH_ID = 'hyperguild.hyperguild#getStarted';
 const SHOWN_KEY = 'hyperguild.walkthroughShown';
@@ -34,7 +35,7 @@ export class WalkthroughProgress {
   /** Listens for the steps' events (a run's end is marked by the runSkill command). */
   follow(deps: { board: Pick<WarmBoard, 'onDidChangePrimary'>; key: Pick<StoredKey, 'get' | 'onDidChange'>; chainValid: () => boolean }): vscode.Disposable[] {
     const chain = () => {
-      const inspected = vscode.workspace.getConfiguration('hyperguild', currentScope()).inspect('chain');
+      const inspected = vscode.workspace.getConfiguration(SECTION, currentScope()).inspect(SETTING_KEYS.chain);
       // The chain the user chose (any scope), not the default.
       const chosen = inspected?.globalValue ?? inspected?.workspaceValue ?? inspected?.workspaceFolderValue;
       if (chosen !== undefined && deps.chainValid()) this.mark('chainSet');
@@ -44,7 +45,7 @@ export class WalkthroughProgress {
     key();
     return [
       deps.board.onDidChangePrimary((state) => state.server === 'online' && this.mark('serverAnswered')),
-      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('hyperguild.chain') && chain()),
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(SETTING_NAMES.chain) && chain()),
       deps.key.onDidChange(key),
     ];
   }

@@ -37,14 +37,14 @@ function reportError(log: vscode.LogOutputChannel, fallback: string, err: unknow
 function preload(deps: Omit<ServerMenu, 'client'> & { client: Required<Pick<ModelServer, 'preload'>> }, model: string): void {
   deps.log.info(`Preloading ${model}…`);
   const started = Date.now();
-  void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Loading ${model}…` }, async () => {
+  void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Loading {0}…', model) }, async () => {
     // The load can take minutes; the status bar shows "loading" meanwhile through the tracker's polling.
     void deps.tracker.refresh();
     try {
       await deps.client.preload(model);
       deps.log.info(`${model} is loaded (${((Date.now() - started) / 1000).toFixed(1)} s).`);
     } catch (err) {
-      reportError(deps.log, `Could not preload ${model}.`, err);
+      reportError(deps.log, vscode.l10n.t('Could not preload {0}.', model), err);
     } finally {
       await deps.tracker.refresh();
     }
@@ -53,11 +53,11 @@ function preload(deps: Omit<ServerMenu, 'client'> & { client: Required<Pick<Mode
 
 function unload(deps: Omit<ServerMenu, 'client'> & { client: Required<Pick<ModelServer, 'unload'>> }, model: string): void {
   deps.log.info(`Unloading ${model}…`);
-  void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Unloading ${model}…` }, async () => {
+  void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Unloading {0}…', model) }, async () => {
     try {
       await deps.client.unload(model);
     } catch (err) {
-      reportError(deps.log, `Could not unload ${model}.`, err);
+      reportError(deps.log, vscode.l10n.t('Could not unload {0}.', model), err);
     } finally {
       await deps.tracker.refresh();
     }
@@ -73,12 +73,12 @@ function serverItems(deps: ServerMenu): MenuItem[] {
   for (const model of canPreload ? new Set(deps.localModels) : []) {
     const current = tracker.stateOf(model);
     if (current === 'ready' || !canPreload) continue;
-    const detail = state.server === 'offline' ? 'server offline' : current === 'starting' ? 'loading' : current ?? 'cold';
-    result.push({ label: `$(flame) Preload ${model}`, description: detail + where, run: () => preload(canPreload, model) });
+    const detail = state.server === 'offline' ? vscode.l10n.t('server offline') : current === 'starting' ? vscode.l10n.t('loading') : current ?? vscode.l10n.t('cold');
+    result.push({ label: vscode.l10n.t('$(flame) Preload {0}', model), description: detail + where, run: () => preload(canPreload, model) });
   }
   const canUnload = client.unload && !deps.singleModel && { ...deps, client: { unload: client.unload.bind(client) } };
   for (const m of canUnload ? state.models : []) {
-    if (canUnload) result.push({ label: `$(debug-stop) Unload ${m.id}`, description: m.state + where, run: () => unload(canUnload, m.id) });
+    if (canUnload) result.push({ label: vscode.l10n.t('$(debug-stop) Unload {0}', m.id), description: m.state + where, run: () => unload(canUnload, m.id) });
   }
   return result;
 }
@@ -95,16 +95,16 @@ function items(deps: WarmMenuDeps): MenuItem[] {
     }));
   }
   result.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
-  result.push({ label: '$(output) Open Log', run: () => void vscode.commands.executeCommand('hyperguild.showLog') });
-  result.push({ label: '$(checklist) Check Setup', run: () => void vscode.commands.executeCommand('hyperguild.checkSetup') });
+  result.push({ label: vscode.l10n.t('$(output) Open Log'), run: () => void vscode.commands.executeCommand('hyperguild.showLog') });
+  result.push({ label: vscode.l10n.t('$(checklist) Check Setup'), run: () => void vscode.commands.executeCommand('hyperguild.checkSetup') });
   return result;
 }
 
 /** Shows the menu; the chosen preload or unload runs in the background (a load can take minutes). */
 export async function showWarmMenu(deps: WarmMenuDeps): Promise<void> {
   const picked = await vscode.window.showQuickPick(items(deps), {
-    title: 'Hyperguild: Local Models',
-    placeHolder: 'Preload or unload a local model',
+    title: vscode.l10n.t('Hyperguild: Local Models'),
+    placeHolder: vscode.l10n.t('Preload or unload a local model'),
   });
   picked?.run?.();
 }

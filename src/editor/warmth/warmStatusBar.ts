@@ -8,6 +8,7 @@
 import * as vscode from 'vscode';
 import type { ServerWarmState } from '../../core/warmth/warmTracker';
 import type { BoardEntry, WarmBoard } from '../../core/warmth/warmBoard';
+import { Disposable } from '../disposable';
 
 export interface WarmStatusContext {
   /** `npm start`'s demo server answers: say so. */
@@ -20,20 +21,20 @@ type ModelState = 'ready' | 'starting' | 'stopping' | undefined;
 
 /** Text and icon for the item; exported for tests. `serverName` names the server when it is offline. */
 export function warmStatusText(state: ServerWarmState, localModels: readonly string[], stateOf: (model: string) => ModelState, serverName = 'llama-swap'): string {
-  if (state.server === 'offline') return `$(debug-disconnect) ${serverName} offline`;
+  if (state.server === 'offline') return vscode.l10n.t('$(debug-disconnect) {0} offline', serverName);
   if (state.server === 'unknown') return `$(circle-outline) ${serverName}…`;
   const ready = localModels.find((m) => stateOf(m) === 'ready');
   if (ready) return `$(flame) ${ready}`;
   const starting = localModels.find((m) => stateOf(m) === 'starting');
-  if (starting) return `$(loading~spin) loading ${starting}`;
+  if (starting) return vscode.l10n.t('$(loading~spin) loading {0}', starting);
   // Name a warm model outside the chain: the next run will pay a swap.
   const other = state.models.find((m) => m.state === 'ready');
-  return other ? `$(circle-outline) cold · ${other.id}` : '$(circle-outline) cold';
+  return other ? vscode.l10n.t('$(circle-outline) cold · {0}', other.id) : vscode.l10n.t('$(circle-outline) cold');
 }
 
 function describe(state: ModelState, server: ServerWarmState['server']): string {
-  if (server !== 'online') return server === 'offline' ? 'unknown (server offline)' : 'unknown';
-  return state === 'starting' ? 'loading' : (state ?? 'cold');
+  if (server !== 'online') return server === 'offline' ? vscode.l10n.t('unknown (server offline)') : vscode.l10n.t('unknown');
+  return state === 'starting' ? vscode.l10n.t('loading') : (state ?? vscode.l10n.t('cold'));
 }
 
 /** The short name of a board entry: 'llama-swap' for hyperguild.llamaSwapUrl, else the user's name. */
@@ -41,24 +42,24 @@ export function shortName(entry: BoardEntry): string {
   return entry.server.key === 'llama-swap' ? 'llama-swap' : entry.server.key.slice(1);
 }
 
-export class WarmStatusBar implements vscode.Disposable {
+export class WarmStatusBar extends Disposable {
   private readonly item: vscode.StatusBarItem;
-  private readonly disposables: vscode.Disposable[] = [];
   private context: WarmStatusContext;
 
   constructor(
     private readonly board: WarmBoard,
     private readonly getContext: () => WarmStatusContext,
   ) {
+    super();
     this.context = getContext();
     this.item = vscode.window.createStatusBarItem('hyperguild.warmModel', vscode.StatusBarAlignment.Left, 10);
-    this.item.name = 'Hyperguild: Warm Model';
+    this.item.name = vscode.l10n.t('Hyperguild: Warm Model');
     this.item.command = 'hyperguild.warmModelMenu';
-    this.disposables.push(
+    for (const d of [
       this.item,
       board.onDidChange(() => this.refreshContext()),
       vscode.window.onDidChangeWindowState(() => this.updateActive()),
-    );
+    ]) this.register(d);
     this.render();
     this.updateActive();
   }
@@ -70,9 +71,9 @@ export class WarmStatusBar implements vscode.Disposable {
     this.updateActive();
   }
 
-  dispose(): void {
+  override dispose(): void {
     this.board.setActive(false);
-    for (const d of this.disposables.splice(0)) d.dispose();
+    super.dispose();
   }
 
   private updateActive(): void {
@@ -85,24 +86,24 @@ export class WarmStatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    this.item.text = this.itemText(primary) + (this.context.demo ? ' · demo' : '');
-    this.item.accessibilityInformation = { label: `Hyperguild warm model: ${this.item.text.replace(/\$\([^)]*\)\s*/g, '')}` };
+    this.item.text = this.context.demo ? vscode.l10n.t('{0} · demo', this.itemText(primary)) : this.itemText(primary);
+    this.item.accessibilityInformation = { label: vscode.l10n.t('Hyperguild warm model: {0}', this.item.text.replace(/\$\([^)]*\)\s*/g, '')) };
 
     const tip = new vscode.MarkdownString(undefined, true);
-    tip.appendMarkdown('**Hyperguild: local models**\n\n');
+    tip.appendMarkdown(`**${vscode.l10n.t('Hyperguild: local models')}**\n\n`);
     for (const entry of this.board.all) this.appendServer(tip, entry, this.board.all.length > 1);
     if (this.context.today) {
       tip.appendMarkdown('\n\n');
       tip.appendText(this.context.today);
     }
-    tip.appendMarkdown('\n\nClick to preload or unload a model.');
+    tip.appendMarkdown(`\n\n${vscode.l10n.t('Click to preload or unload a model.')}`);
     this.item.tooltip = tip;
     this.item.show();
   }
 
   private itemText(entry: BoardEntry): string {
     const { tracker, server } = entry;
-    if (!tracker) return `$(circle-outline) ${server.models[0]} · warmth unknown`;
+    if (!tracker) return vscode.l10n.t('$(circle-outline) {0} · warmth unknown', server.models[0]);
     return warmStatusText(tracker.state, server.models, (m) => tracker.stateOf(m), shortName(entry));
   }
 
@@ -116,19 +117,19 @@ export class WarmStatusBar implements vscode.Disposable {
     }
     for (const model of server.models) {
       tip.appendMarkdown('- ');
-      tip.appendText(`${model}: ${tracker && state ? describe(tracker.stateOf(model), state.server) : 'unknown (this server cannot tell)'}`);
+      tip.appendText(`${model}: ${tracker && state ? describe(tracker.stateOf(model), state.server) : vscode.l10n.t('unknown (this server cannot tell)')}`);
       tip.appendMarkdown('\n');
     }
     if (tracker && state) {
       const chainIds = new Set(server.models.map((m) => tracker.idOf(m)));
       for (const m of state.models.filter((o) => !chainIds.has(o.id))) {
         tip.appendMarkdown('- ');
-        tip.appendText(`${m.id} (not in the chain): ${describe(m.state, state.server)}`);
+        tip.appendText(vscode.l10n.t('{0} (not in the chain): {1}', m.id, describe(m.state, state.server)));
         tip.appendMarkdown('\n');
       }
     }
     tip.appendMarkdown('\n');
-    tip.appendText(`${server.label}${state?.server === 'offline' ? ' (offline)' : ''}`);
+    tip.appendText(state?.server === 'offline' ? vscode.l10n.t('{0} (offline)', server.label) : server.label);
     tip.appendMarkdown('\n\n');
   }
 }
