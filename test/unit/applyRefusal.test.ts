@@ -15,4 +15,14 @@ describe('why an Apply edit was refused', () => {
     assert.doesNotMatch(unknown, /read-only/);
     for (const r of [true, false, undefined]) assertOneSentence(refusalReason({ file: 'a.ts', versionChanged: false, writable: r }));
   });
+
+  it('each sentence goes through the translator it is given (Apply passes vscode.l10n.t), with the file as its argument', () => {
+    const seen: unknown[][] = [];
+    for (const r of [true, false, undefined]) refusalReason({ file: 'a.ts', versionChanged: r === undefined, writable: r }, (m, ...a) => (seen.push([m, ...a]), m));
+    assert.equal(seen.length, 3);
+    for (const [message, file] of seen) {
+      assert.match(String(message), /\{0\}/, 'the file is a placeholder, never glued into the sentence');
+      assert.equal(file, 'a.ts');
+    }
+  });
 });

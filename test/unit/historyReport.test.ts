@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import type { HistoryAttempt, RunRecord } from '../../src/core/history/history';
 import { advise, buildReport, reasonOf, toCsv, todayLine } from '../../src/core/history/historyReport';
 import { reportHtml } from '../../src/editor/history/reportHtml';
+import { english } from '../../src/editor/translate';
 
 const NOW = new Date('2026-12-03T12:00:00Z');
 let n = 0;
@@ -136,5 +137,19 @@ describe('escalation report: export and page', () => {
     const full = reportHtml(buildReport(HISTORY, filter), filter, 'N', 'vscode-resource:');
     assert.equal((full.match(/<svg /g) ?? []).length, 3, 'three charts, and the per-model table');
     assert.match(full, /<td>big<\/td><td>local<\/td><td>3<\/td><td>33 %<\/td>/);
+  });
+
+  it('every sentence of the page goes through the translator it is given (the view passes vscode.l10n.t)', () => {
+    const filter = { days: 7, now: NOW };
+    const data = buildReport([...HISTORY, run('2026-12-02', [at('claude-x', 'cloud', 'accept')])], filter);
+    const html = reportHtml(data, filter, 'N', 'vscode-resource:', (m, ...a) => `⟦${english(m, ...a)}⟧`);
+    // What a reader sees: text between tags and the charts' labels, without the script, the style and the data
+    // (model names, days, the core's reasons and advice, which stay English by design).
+    const data_ = [...data.reasons.map((r) => r.reason), ...data.advice, ...data.models.map((m) => m.model), ...data.workspaces];
+    const shown = html.replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/g, '')
+      .replace(/aria-label="([^"]*)"/g, '>$1<').replace(/<[^>]*>/g, '\n')
+      .replace(/⟦[^⟧]*⟧/g, '').replace(/&#39;/g, "'");
+    const left = shown.split('\n').map((l) => data_.reduce((x, d) => x.split(d).join(''), l).trim()).filter((l) => /[A-Za-z]{2}/.test(l));
+    assert.deepEqual(left, [], 'text a reader sees that no translation could reach');
   });
 });

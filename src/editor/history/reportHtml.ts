@@ -1,25 +1,26 @@
 // The escalation report's page: inline SVG charts in the theme's colours, no remote resource, a strict CSP (only
 // this page's nonce may run a script or a style). Pure string building, no editor import; every text is escaped.
 import type { ReportData, ReportFilter } from '../../core/history/historyReport';
+import { english, type Translate } from '../translate';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const usd = (n: number) => `$${n.toFixed(n >= 1 ? 2 : 4)}`;
 const ms = (n: number) => (Number.isFinite(n) ? `${(n / 1000).toFixed(1)} s` : '–');
-const runsText = (n: number) => `${n} run${n === 1 ? '' : 's'}`;
+const runsText = (n: number, t: Translate) => (n === 1 ? t('1 run') : t('{0} runs', n));
 const pct = (n: number, of: number) => (of ? `${Math.round((100 * n) / of)} %` : '–');
 
 /** Never a made-up $0: runs at a price nobody knows are said apart. */
-function spendText(spent: number, unpricedRuns: number): string {
-  if (!unpricedRuns) return `Cloud spend ${usd(spent)}`;
-  return spent ? `Cloud spend ${usd(spent)} (plus ${runsText(unpricedRuns)} unpriced)` : `Cloud spend unknown (${runsText(unpricedRuns)} unpriced)`;
+function spendText(spent: number, unpricedRuns: number, t: Translate): string {
+  if (!unpricedRuns) return t('Cloud spend {0}', usd(spent));
+  return spent ? t('Cloud spend {0} (plus {1} unpriced)', usd(spent), runsText(unpricedRuns, t)) : t('Cloud spend unknown ({0} unpriced)', runsText(unpricedRuns, t));
 }
 
 const W = 640;
 const H = 160;
 
-function stackedDays(data: ReportData): string {
+function stackedDays(data: ReportData, t: Translate): string {
   const days = data.resolution;
-  if (!days.length) return '<p class="empty">No runs in this period.</p>';
+  if (!days.length) return `<p class="empty">${esc(t('No runs in this period.'))}</p>`;
   const max = Math.max(1, ...days.map((d) => d.local + d.cloud + d.none));
   const bw = Math.max(2, Math.min(28, (W - 40) / days.length - 2));
   const bars = days.map((d, i) => {
@@ -28,16 +29,16 @@ function stackedDays(data: ReportData): string {
     return (['local', 'cloud', 'none'] as const).map((k) => {
       const h = ((H - 30) * d[k]) / max;
       y -= h;
-      return h > 0 ? `<rect class="${k}" x="${x}" y="${y.toFixed(1)}" width="${bw}" height="${h.toFixed(1)}"><title>${esc(d.day)}: ${d[k]} ${k === 'none' ? 'not resolved' : `resolved on a ${k} tier`}</title></rect>` : '';
+      return h > 0 ? `<rect class="${k}" x="${x}" y="${y.toFixed(1)}" width="${bw}" height="${h.toFixed(1)}"><title>${esc(d.day)}: ${esc(k === 'none' ? t('{0} not resolved', d[k]) : k === 'local' ? t('{0} resolved on a local tier', d[k]) : t('{0} resolved on a cloud tier', d[k]))}</title></rect>` : '';
     }).join('');
   }).join('');
-  return `<svg role="img" aria-label="Runs resolved locally, on the cloud, or not at all, per day" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">
+  return `<svg role="img" aria-label="${esc(t('Runs resolved locally, on the cloud, or not at all, per day'))}" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">
     <text x="0" y="12" class="axis">${max}</text><line class="axis" x1="28" y1="${H - 20}" x2="${W}" y2="${H - 20}"/>${bars}
     <text x="30" y="${H - 4}" class="axis">${esc(days[0].day)}</text><text x="${W}" y="${H - 4}" text-anchor="end" class="axis">${esc(days[days.length - 1].day)}</text></svg>`;
 }
 
-function reasonBars(data: ReportData): string {
-  if (!data.reasons.length) return '<p class="empty">Nothing was escalated in this period.</p>';
+function reasonBars(data: ReportData, t: Translate): string {
+  if (!data.reasons.length) return `<p class="empty">${esc(t('Nothing was escalated in this period.'))}</p>`;
   const rows = data.reasons.slice(0, 10);
   const max = Math.max(...rows.map((r) => r.count));
   const h = 22 * rows.length;
@@ -45,33 +46,35 @@ function reasonBars(data: ReportData): string {
     const w = ((W - 260) * r.count) / max;
     return `<text x="0" y="${i * 22 + 15}">${esc(r.reason)}</text><rect class="reason" x="230" y="${i * 22 + 3}" width="${w.toFixed(1)}" height="16"/><text x="${(236 + w).toFixed(1)}" y="${i * 22 + 15}">${r.count}</text>`;
   }).join('');
-  return `<svg role="img" aria-label="Why answers were escalated" width="${W}" height="${h}" viewBox="0 0 ${W} ${h}">${bars}</svg>`;
+  return `<svg role="img" aria-label="${esc(t('Why answers were escalated'))}" width="${W}" height="${h}" viewBox="0 0 ${W} ${h}">${bars}</svg>`;
 }
 
-function spendBars(data: ReportData): string {
+function spendBars(data: ReportData, t: Translate): string {
   const days = data.spend;
-  if (!days.length) return '<p class="empty">No runs in this period.</p>';
+  if (!days.length) return `<p class="empty">${esc(t('No runs in this period.'))}</p>`;
   const max = Math.max(1e-9, ...days.flatMap((d) => [d.costUsd, d.avoidedUsd]));
   const bw = Math.max(1, Math.min(14, (W - 40) / days.length / 2 - 1));
   const bars = days.map((d, i) => {
     const x = 30 + i * (2 * bw + 3);
     const hc = ((H - 30) * d.costUsd) / max;
     const ha = ((H - 30) * d.avoidedUsd) / max;
-    const unpriced = d.unpricedRuns ? ` (plus ${runsText(d.unpricedRuns)} unpriced)` : '';
-    return `<rect class="cost" x="${x}" y="${(H - 20 - hc).toFixed(1)}" width="${bw}" height="${hc.toFixed(1)}"><title>${esc(d.day)}: cloud spend ${usd(d.costUsd)}${unpriced}</title></rect>`
-      + `<rect class="avoided" x="${x + bw}" y="${(H - 20 - ha).toFixed(1)}" width="${bw}" height="${ha.toFixed(1)}"><title>${esc(d.day)}: cloud cost avoided ≈ ${usd(d.avoidedUsd)} (estimate)</title></rect>`;
+    const spend = d.unpricedRuns ? t('cloud spend {0} (plus {1} unpriced)', usd(d.costUsd), runsText(d.unpricedRuns, t)) : t('cloud spend {0}', usd(d.costUsd));
+    return `<rect class="cost" x="${x}" y="${(H - 20 - hc).toFixed(1)}" width="${bw}" height="${hc.toFixed(1)}"><title>${esc(d.day)}: ${esc(spend)}</title></rect>`
+      + `<rect class="avoided" x="${x + bw}" y="${(H - 20 - ha).toFixed(1)}" width="${bw}" height="${ha.toFixed(1)}"><title>${esc(d.day)}: ${esc(t('cloud cost avoided ≈ {0} (estimate)', usd(d.avoidedUsd)))}</title></rect>`;
   }).join('');
-  return `<svg role="img" aria-label="Cloud spend against the estimated cloud cost avoided, per day" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">
+  return `<svg role="img" aria-label="${esc(t('Cloud spend against the estimated cloud cost avoided, per day'))}" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">
     <text x="0" y="12" class="axis">${usd(max)}</text><line class="axis" x1="28" y1="${H - 20}" x2="${W}" y2="${H - 20}"/>${bars}</svg>`;
 }
 
-function modelTable(data: ReportData): string {
+function modelTable(data: ReportData, t: Translate): string {
   if (!data.models.length) return '';
-  const rows = data.models.map((m) => `<tr><td>${esc(m.model)}</td><td>${m.tier}</td><td>${m.attempts}</td><td>${pct(m.accepted, m.attempts)}</td><td>${pct(m.applied, m.accepted)}</td><td>${ms(m.medianMs)}</td><td>${ms(m.p95Ms)}</td><td>${m.medianLoadMs === undefined ? '–' : ms(m.medianLoadMs)}</td></tr>`).join('');
-  return `<table><thead><tr><th>Model</th><th>Tier</th><th>Attempts</th><th>Accepted</th><th>Applied (of accepted)</th><th>Median</th><th>p95</th><th>Median cold load</th></tr></thead><tbody>${rows}</tbody></table>`;
+  const rows = data.models.map((m) => `<tr><td>${esc(m.model)}</td><td>${esc(m.tier === 'local' ? t('local') : t('cloud'))}</td><td>${m.attempts}</td><td>${pct(m.accepted, m.attempts)}</td><td>${pct(m.applied, m.accepted)}</td><td>${ms(m.medianMs)}</td><td>${ms(m.p95Ms)}</td><td>${m.medianLoadMs === undefined ? '–' : ms(m.medianLoadMs)}</td></tr>`).join('');
+  const head = [t('Model'), t('Tier'), t('Attempts'), t('Accepted'), t('Applied (of accepted)'), t('Median'), t('p95'), t('Median cold load')].map((h) => `<th>${esc(h)}</th>`).join('');
+  return `<table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>`;
 }
 
-export function reportHtml(data: ReportData, filter: ReportFilter, nonce: string, cspSource: string): string {
+/** The page; `t` makes its sentences ready for translation (the report view passes vscode.l10n.t). */
+export function reportHtml(data: ReportData, filter: ReportFilter, nonce: string, cspSource: string, t: Translate = english): string {
   const period = filter.days === undefined ? 'all' : String(filter.days);
   const option = (value: string, label: string, selected: boolean) => `<option value="${esc(value)}"${selected ? ' selected' : ''}>${esc(label)}</option>`;
   const totals = data.resolution.reduce((t, d) => ({ local: t.local + d.local, cloud: t.cloud + d.cloud, none: t.none + d.none }), { local: 0, cloud: 0, none: 0 });
@@ -79,7 +82,7 @@ export function reportHtml(data: ReportData, filter: ReportFilter, nonce: string
   const avoided = data.spend.reduce((s, d) => s + d.avoidedUsd, 0);
   return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${cspSource}; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';">
-<title>Hyperguild: Escalation Report</title>
+<title>${esc(t('Hyperguild: Escalation Report'))}</title>
 <style nonce="${nonce}">
   body { color: var(--vscode-foreground); font-family: var(--vscode-font-family); padding: 0 16px 24px; }
   h2 { font-size: 1.1em; margin-top: 1.6em; } .empty, .axis, small { color: var(--vscode-descriptionForeground); }
@@ -92,25 +95,25 @@ export function reportHtml(data: ReportData, filter: ReportFilter, nonce: string
   .swatch.avoided { background: var(--vscode-charts-green); } .swatch.cost { background: var(--vscode-charts-purple); }
   button, select { color: var(--vscode-button-foreground); background: var(--vscode-button-background); border: none; padding: 4px 10px; margin-right: 6px; }
 </style></head><body>
-<h1>Escalation report</h1>
+<h1>${esc(t('Escalation report'))}</h1>
 <p>
-  <select id="period">${option('7', 'Last 7 days', period === '7')}${option('30', 'Last 30 days', period === '30')}${option('all', 'All time', period === 'all')}</select>
-  <select id="workspace">${option('', 'All workspaces', filter.workspace === undefined)}${data.workspaces.map((w) => option(w, w, w === filter.workspace)).join('')}</select>
-  <button id="csv">Export CSV</button><button id="json">Export JSON</button>
+  <select id="period">${option('7', t('Last 7 days'), period === '7')}${option('30', t('Last 30 days'), period === '30')}${option('all', t('All time'), period === 'all')}</select>
+  <select id="workspace">${option('', t('All workspaces'), filter.workspace === undefined)}${data.workspaces.map((w) => option(w, w, w === filter.workspace)).join('')}</select>
+  <button id="csv">${esc(t('Export CSV'))}</button><button id="json">${esc(t('Export JSON'))}</button>
 </p>
-<p>${data.runs} runs: ${totals.local} resolved locally (${pct(totals.local, data.runs)}), ${totals.cloud} on the cloud, ${totals.none} not resolved. ${spendText(spent, data.unpriced.runs)}; cloud cost avoided ≈ ${usd(avoided)} <small>(estimate: the first cloud tier at list price for the local answers' tokens)</small>.</p>
-<h2>Advice</h2>
-${data.advice.length ? `<ul id="advice">${data.advice.map((a) => `<li>${esc(a)}</li>`).join('')}</ul>` : '<p class="empty" id="advice">Nothing to change: no tier stands out in this period.</p>'}
-<h2>Where runs were resolved</h2>
-<p class="legend"><span><i class="swatch local"></i>local</span><span><i class="swatch cloud"></i>cloud</span><span><i class="swatch none"></i>not resolved</span></p>
-${stackedDays(data)}
-<h2>Per model</h2>
-${modelTable(data)}
-<h2>Why answers were escalated</h2>
-${reasonBars(data)}
-<h2>Cloud spend and cloud cost avoided (estimate)</h2>
-<p class="legend"><span><i class="swatch cost"></i>spend</span><span><i class="swatch avoided"></i>avoided (estimate)</span></p>
-${spendBars(data)}
+<p>${esc(t('{0} runs: {1} resolved locally ({2}), {3} on the cloud, {4} not resolved.', data.runs, totals.local, pct(totals.local, data.runs), totals.cloud, totals.none))} ${esc(spendText(spent, data.unpriced.runs, t))}; ${esc(t('cloud cost avoided ≈ {0}', usd(avoided)))} <small>${esc(t('(estimate: the first cloud tier at list price for the local answers\' tokens)'))}</small>.</p>
+<h2>${esc(t('Advice'))}</h2>
+${data.advice.length ? `<ul id="advice">${data.advice.map((a) => `<li>${esc(a)}</li>`).join('')}</ul>` : `<p class="empty" id="advice">${esc(t('Nothing to change: no tier stands out in this period.'))}</p>`}
+<h2>${esc(t('Where runs were resolved'))}</h2>
+<p class="legend"><span><i class="swatch local"></i>${esc(t('local'))}</span><span><i class="swatch cloud"></i>${esc(t('cloud'))}</span><span><i class="swatch none"></i>${esc(t('not resolved'))}</span></p>
+${stackedDays(data, t)}
+<h2>${esc(t('Per model'))}</h2>
+${modelTable(data, t)}
+<h2>${esc(t('Why answers were escalated'))}</h2>
+${reasonBars(data, t)}
+<h2>${esc(t('Cloud spend and cloud cost avoided (estimate)'))}</h2>
+<p class="legend"><span><i class="swatch cost"></i>${esc(t('spend'))}</span><span><i class="swatch avoided"></i>${esc(t('avoided (estimate)'))}</span></p>
+${spendBars(data, t)}
 <script nonce="${nonce}">
   const vscode = acquireVsCodeApi();
   const filter = () => vscode.postMessage({ type: 'filter', period: document.getElementById('period').value, workspace: document.getElementById('workspace').value });

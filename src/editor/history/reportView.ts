@@ -41,7 +41,7 @@ export class ReportView extends Disposable {
     const runs = await this.history.get();
     const filter: ReportFilter = { ...this.filter, now: new Date() };
     const nonce = randomBytes(16).toString('base64');
-    this.panel.webview.html = reportHtml(buildReport(runs, filter), filter, nonce, this.panel.webview.cspSource);
+    this.panel.webview.html = reportHtml(buildReport(runs, filter), filter, nonce, this.panel.webview.cspSource, vscode.l10n.t);
     this.log.debug(`report: ${runs.length} runs read and drawn in ${(performance.now() - started).toFixed(0)} ms`);
   }
 

@@ -262,7 +262,7 @@ export class ProposalManager extends Disposable {
       }
       const versionChanged = document.version !== version;
       if (versionChanged && attempt === 1) continue;
-      const reason = refusalReason({ file, versionChanged, writable: vscode.workspace.fs.isWritableFileSystem(p.anchor.uri.scheme) });
+      const reason = refusalReason({ file, versionChanged, writable: vscode.workspace.fs.isWritableFileSystem(p.anchor.uri.scheme) }, vscode.l10n.t);
       this.log.warn(`${reason} (document version ${version} → ${document.version})`);
       return { applied: false, remaining: hunks.length, reason };
     }
