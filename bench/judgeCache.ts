@@ -35,6 +35,8 @@ export interface JudgeCacheResult {
   own: Summary;
   shared: Summary;
   readable: { own: number; shared: number };
+  /** Judge requests the server failed (no timings to read): left out of the shares, counted here. */
+  failed: { own: number; shared: number };
 }
 
 export async function judgeCacheBench(server: string, runs: number, log: (line: string) => void = console.log): Promise<JudgeCacheResult> {
@@ -44,6 +46,7 @@ export async function judgeCacheBench(server: string, runs: number, log: (line: 
   const model = status.models[0]?.model ?? 'model';
   const shares: Record<'own' | 'shared', number[]> = { own: [], shared: [] };
   const readable: Record<'own' | 'shared', number> = { own: 0, shared: 0 };
+  const failed: Record<'own' | 'shared', number> = { own: 0, shared: 0 };
   const signal = () => AbortSignal.timeout(120_000);
   try {
     for (let i = 0; i < runs; i++) {
@@ -58,7 +61,13 @@ export async function judgeCacheBench(server: string, runs: number, log: (line: 
           messages: skillJob(refactor, task).judgeMessages(proposal, kind === 'shared' ? { messages, answer: answer.text } : undefined),
         });
         const p: Share | undefined = verdict.promptEval;
-        if (!p) throw new Error('the server sent no timings (prompt_n, cache_n)');
+        if (!p) {
+          // A random model can break the server's own output parser mid-stream: that judge request failed, which
+          // says nothing about the cache, so it is counted apart (the run fails only when no request had timings).
+          failed[kind]++;
+          log(`judge cache: a ${kind} judge request failed: ${verdict.feedback}`);
+          continue;
+        }
         shares[kind].push(p.evaluated / (p.evaluated + p.cached));
         if (verdict.feedback !== UNREADABLE) readable[kind]++;
       }
@@ -66,7 +75,8 @@ export async function judgeCacheBench(server: string, runs: number, log: (line: 
   } finally {
     await client.close();
   }
-  return { server, kind: status.kind, runs, own: summarize(shares.own), shared: summarize(shares.shared), readable };
+  if (!shares.own.length || !shares.shared.length) throw new Error('the server sent no timings (prompt_n, cache_n) for any judge request of a kind');
+  return { server, kind: status.kind, runs, own: summarize(shares.own), shared: summarize(shares.shared), readable, failed };
 }
 
 /**

@@ -186,7 +186,7 @@ function judgeRow(r: JudgeCacheResult | undefined): Row {
   const what = 'Judge prompt evaluated afresh by a genuine llama-server: the self-judge continuing the generation\'s conversation vs the old judge with a prompt of its own, each right after its own generation, interleaved';
   if (!r) return { n: '8', what, ours: 'skipped: needs a genuine llama-server (../shared/bin/llama-server, or `npm run bench -- --server URL`)', baseline: '', ratio: '', target: '≤ 15 %', result: 'info' };
   return {
-    n: '8', what: `${what} (${r.kind}, ${r.runs} runs each); readable verdicts: ${r.readable.shared}/${r.runs} vs ${r.readable.own}/${r.runs}`,
+    n: '8', what: `${what} (${r.kind}, ${r.runs} runs each); readable verdicts: ${r.readable.shared}/${r.runs} vs ${r.readable.own}/${r.runs}${r.failed.own + r.failed.shared ? `; judge requests the server failed (left out): ${r.failed.shared} vs ${r.failed.own}` : ''}`,
     ours: percent(r.shared), baseline: `old judge: ${percent(r.own)}`,
     ratio: `${times(r.own.median, r.shared.median)} less`, target: '≤ 15 %', result: verdict(r.shared.median <= 0.15),
   };
