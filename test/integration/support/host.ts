@@ -56,6 +56,10 @@ export async function closeAll(): Promise<void> {
     }
   }
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  // The next test's new untitled documents may take the closed ones' names (Untitled-1 …): wait, bounded, until the
+  // extension host has let go of them, so a name reused too early never hands a test a document of the last one.
+  const deadline = Date.now() + 2000;
+  while (vscode.workspace.textDocuments.some((d) => d.uri.scheme === 'untitled' && !d.isClosed) && Date.now() < deadline) await sleep(50);
 }
 
 export async function openWith(content: string, language = 'typescript'): Promise<vscode.TextEditor> {
