@@ -63,8 +63,13 @@ export async function closeAll(): Promise<void> {
 }
 
 export async function openWith(content: string, language = 'typescript'): Promise<vscode.TextEditor> {
-  const doc = await vscode.workspace.openTextDocument({ language, content });
-  return vscode.window.showTextDocument(doc);
+  // VS Code can hand back an untitled document of an earlier test whose name it reused (its text is not `content`;
+  // seen as a lineAt past the end, or a second file reading the first's text): ask again for a fresh one.
+  for (let tries = 1; ; tries++) {
+    const doc = await vscode.workspace.openTextDocument({ language, content });
+    if (doc.getText() === content || tries === 5) return vscode.window.showTextDocument(doc);
+    await sleep(100);
+  }
 }
 
 export function select(editor: vscode.TextEditor, fromLine: number, toLine: number): void {
