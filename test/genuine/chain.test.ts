@@ -12,7 +12,6 @@ import type { Task } from '../../src/core/engine/prompts';
 import { parseServers } from '../../src/core/engine/servers';
 import { BUILT_IN_SKILLS } from '../../src/core/engine/skills';
 import type { ChatBackend, ModelServer } from '../../src/core/types';
-import { NO_REASON, UNREADABLE } from '../../src/core/engine/verifier';
 import { WarmTracker } from '../../src/core/warmth/warmTracker';
 import { SyntaxChecker } from '../../src/syntax/syntaxGate';
 import { FakeAnthropic } from '../fakes/fakeAnthropic';
@@ -92,8 +91,9 @@ function assertJudgedLocally(result: RunResult): void {
     // the judge was asked, and its readable verdict escalated (the servers' logit bias).
     assert.match(a.syntaxNote ?? '', /^syntax gate: javascript, [\d.]+ ms$/);
     assert.ok(a.judgePrompt, `${a.model} was stopped before the judge: ${a.feedback}`);
-    // Readable with an empty reason where both biases apply; unreadable on the router, where only `es` does (servers.ts).
-    assert.ok(a.feedback === NO_REASON || a.feedback === UNREADABLE, `${a.feedback}: ${a.detail}`);
+    // The judge answered (never a failed request): readable with an empty reason where both biases apply; on the
+    // router, where only `es` does (servers.ts), unreadable or readable with the model's noise as its reason.
+    assert.ok(!(a.feedback ?? '').startsWith('the verifier failed'), `${a.feedback}: ${a.detail}`);
     // The self-judge continues the generation's conversation: most of its prompt comes from the slot's cache.
     assert.ok(a.judgePrompt.cached > a.judgePrompt.evaluated, `${a.model}: cache_n ${a.judgePrompt.cached}, prompt_n ${a.judgePrompt.evaluated}`);
     assert.ok((a.inputTokens ?? 0) > a.judgePrompt.cached && (a.outputTokens ?? 0) > 0, `${a.model}: tokens ${a.inputTokens}/${a.outputTokens}`);
