@@ -8,6 +8,7 @@ import type { Skill } from './skills';
 import { judge } from './verifier';
 import { skillJob, type Job } from './job';
 import { costUsd, type PriceTable } from './accounting';
+import { runCodeChecks, type CheckRecord, type CodeCheck } from './checks';
 
 /** One tier tried, as the run report and the log show it. */
 export interface Attempt {
@@ -31,6 +32,8 @@ export interface Attempt {
   serverSilent?: boolean;
   /** For the log only: what the syntax gate checked, or why it was skipped. */
   syntaxNote?: string;
+  /** (contract) The code checks asked about this answer (diagnostics, commands), in order. */
+  checks?: CheckRecord[];
   /** For the log only (a server's error body, a cause chain); never in the run report. */
   detail?: string;
   /** The judge's prompt as llama-server counted it: evaluated afresh, and reused from its cache. */
@@ -111,6 +114,11 @@ interface RunBase {
    * errors. Asked after the cheap gates and before any judge; a problem is escalate, with it as the feedback.
    */
   syntaxCheck?: (proposal: string) => Promise<{ problem?: string; note: string }>;
+  /**
+   * The code checks (diagnostics, then commands), asked after the syntax gate and before any judge: the first
+   * that fails escalates with its words, and no judge is asked. Code answers only.
+   */
+  codeChecks?: readonly CodeCheck[];
   /** Empty: each tier's own model judges its own answer. */
   verifierModel?: string;
   maxTokens: number;
@@ -240,6 +248,12 @@ export async function runChain(options: RunOptions): Promise<RunResult> {
       gated = syntax.problem;
       syntaxNote = syntax.note;
     }
+    let checks: CheckRecord[] | undefined;
+    if (!gated && rawCode !== undefined && job.code && options.codeChecks?.length) {
+      const result = await runCodeChecks(options.codeChecks, job.fit(rawCode), signal, now);
+      gated = result.problem;
+      checks = result.records;
+    }
     let verdict: 'accept' | 'escalate' = gated ? 'escalate' : 'accept';
     let feedback = gated;
     let spent = { ...tokens };
@@ -273,7 +287,7 @@ export async function runChain(options: RunOptions): Promise<RunResult> {
       await finish({ verdict: 'error', feedback: 'cancelled', ...spent, costUsd: price(spent.inputTokens, spent.outputTokens) }, answer.loadMs, answer.firstTokenMs);
       return cancelled();
     }
-    await finish({ verdict, ...(feedback && { feedback }), ...(syntaxNote && { syntaxNote }), ...(judgeDetail && { detail: judgeDetail }), ...(judgePrompt && { judgePrompt }), ...spent, costUsd: price(spent.inputTokens, spent.outputTokens) }, answer.loadMs, answer.firstTokenMs);
+    await finish({ verdict, ...(feedback && { feedback }), ...(syntaxNote && { syntaxNote }), ...(checks && { checks }), ...(judgeDetail && { detail: judgeDetail }), ...(judgePrompt && { judgePrompt }), ...spent, costUsd: price(spent.inputTokens, spent.outputTokens) }, answer.loadMs, answer.firstTokenMs);
 
     if (verdict === 'accept') {
       const code = rawCode ?? answer.text;

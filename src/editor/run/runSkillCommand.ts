@@ -20,6 +20,7 @@ import type { Proposal, ProposalManager } from '../review/proposals';
 import type { RunSurface } from '../review/proposal';
 import type { TextAnchor } from '../review/anchor';
 import type { ProposalGate, SyntaxChecker } from '../../syntax/syntaxGate';
+import type { CheckSource, CheckTarget } from '../../core/engine/checks';
 import { showFailure, type CloudRetry } from './failureActions';
 import type { HistoryRecorder } from '../history/historyRecorder';
 import type { RecordInput } from '../../core/history/history';
@@ -46,6 +47,8 @@ export interface RunSkillDeps {
   warmthHint?: (model: string, serverKey: string) => WarmState;
   /** The syntax gate's grammars (absent: no gate). */
   syntax?: SyntaxChecker;
+  /** The code checks after the syntax gate: diagnostics, then the user's commands (absent: none). */
+  checks?: CheckSource;
   /** Whether an Anthropic key is there (secret storage or environment), for the help a failed run offers. */
   hasCloudKey: () => Promise<boolean>;
   /** Where finished runs are recorded (absent: not recorded). */
@@ -195,6 +198,8 @@ interface RunContext {
   task: Task;
   /** The syntax gate for this run's document as it was at run start (a new one per execution). */
   syntaxGate?: () => ProposalGate;
+  /** The document the code checks are made for (a new set per execution). */
+  checkTarget?: CheckTarget;
   surface: RunSurface;
 }
 
@@ -214,7 +219,13 @@ async function runOnRange(
   const [start, end] = [document.offsetAt(range.start), document.offsetAt(range.end)];
   const syntax = deps.syntax;
   const syntaxGate = syntax && choice.skill.expectsCode ? () => syntax.prepare(document.languageId, text, start, end) : undefined;
-  return execute(deps, { settings, tiers, choice, document, anchor, task, surface, ...(syntaxGate && { syntaxGate }) });
+  const folder = vscode.workspace.getWorkspaceFolder(document.uri);
+  const checkTarget: CheckTarget | undefined = choice.skill.expectsCode ? {
+    languageId: document.languageId, text, start, end,
+    ...(document.uri.scheme === 'file' && { path: document.uri.fsPath }),
+    ...(folder && { root: folder.uri.fsPath }),
+  } : undefined;
+  return execute(deps, { settings, tiers, choice, document, anchor, task, surface, ...(syntaxGate && { syntaxGate }), ...(checkTarget && { checkTarget }) });
 }
 
 /**
@@ -251,6 +262,7 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume, con
   const lease = deps.engine.lease(settings);
   // Parsing the document starts now, while the first tier generates.
   const gate = ctx.syntaxGate?.();
+  const codeChecks = ctx.checkTarget && deps.checks?.(ctx.checkTarget);
   const draft = settings.showDraft ? deps.drafts.start(anchor) : undefined;
   try {
     const result = await surface.progress(
@@ -268,6 +280,7 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume, con
             ...(deps.warmthHint && { warmthHint: deps.warmthHint }),
             ...(resume && { resume }),
             ...(gate && { syntaxCheck: (proposal: string) => gate.check(proposal) }),
+            ...(codeChecks?.length && { codeChecks }),
             onEvent: (e) => {
               text.onEvent(e);
               draft?.onEvent(e);
