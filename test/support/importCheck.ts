@@ -25,8 +25,8 @@ interface Rule {
 
 const LAYERS: Rule[] = [
   { from: /^src\/core\//, forbids: (e) => e.to.startsWith('src/') && !e.to.startsWith('src/core/'), why: 'the pure core imports only the core' },
-  { from: /^src\/(backends|storage|syntax)\//, forbids: (e) => e.to.startsWith('src/editor/'), why: 'backends, storage and syntax never import the editor' },
-  { from: /^src\/(core|backends|storage|syntax)\//, forbids: (e) => e.to === 'vscode' && !e.typeOnly, why: "the pure layers never import 'vscode' at run time (use `import type`)" },
+  { from: /^src\/(backends|storage|syntax|checks)\//, forbids: (e) => e.to.startsWith('src/editor/'), why: 'backends, storage, syntax and checks never import the editor' },
+  { from: /^src\/(core|backends|storage|syntax|checks)\//, forbids: (e) => e.to === 'vscode' && !e.typeOnly, why: "the pure layers never import 'vscode' at run time (use `import type`)" },
   { from: /^src\//, forbids: (e) => e.to === 'src/extension.ts', why: 'nothing imports the composition root' },
   // The feature folders, as their main files' headers say: each builds only on those before it.
   ...folderRule('core/warmth', /^src\/core\/(?!types\.ts$)/, 'core/warmth imports only core/types'),

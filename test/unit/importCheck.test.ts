@@ -16,7 +16,7 @@ describe('import check (npm run check:imports)', () => {
     ]);
     assert.deepEqual(importProblems(graph), [
       'import cycle: src/editor/run/a.ts → src/editor/run/b.ts → src/editor/run/a.ts',
-      'src/backends/d.ts imports src/editor/run/b.ts: backends, storage and syntax never import the editor.',
+      'src/backends/d.ts imports src/editor/run/b.ts: backends, storage, syntax and checks never import the editor.',
       'src/core/engine/c.ts imports src/editor/run/a.ts: the pure core imports only the core.',
       "src/core/engine/c.ts imports vscode: the pure layers never import 'vscode' at run time (use `import type`).",
     ]);
