@@ -5,7 +5,13 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-stage() { printf '\n=== %s ===\n' "$*"; }
+# Each stage's time is printed as the next begins, and all of them at the end: CI's budget is kept by knowing them.
+stage_name=""; stage_start=$SECONDS; stage_times=""
+stage() {
+  if [ -n "$stage_name" ]; then stage_times+="$(printf '%5d s  %s' "$((SECONDS - stage_start))" "$stage_name")"$'\n'; fi
+  stage_name="$*"; stage_start=$SECONDS
+  printf '\n=== %s ===\n' "$*"
+}
 
 stage "setup: test hosts (apt packages, code-server 4.100.3 and 4.117.0)"
 bash scripts/install-test-host.sh
@@ -69,3 +75,4 @@ stage "all tests passed"
 passed=$(awk '/^ +[0-9]+ passing/ { n += $1 } END { print n + 0 }' "$counts")
 failed=$(awk '/^ +[0-9]+ failing/ { n += $1 } END { print n + 0 }' "$counts")
 echo "tests: $passed passed, $failed failed"
+printf '\nstage times (total %d s):\n%s' "$SECONDS" "$stage_times"
