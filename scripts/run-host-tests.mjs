@@ -1,7 +1,8 @@
 // Offline extension-host test driver: runs out/test/integration/index.js inside a real VS Code 1.100.3
 // (code-server from .cache/test-host, see scripts/install-test-host.sh) driven by headless Debian chromium;
 // with HOST_VSCODE=new, inside VS Code 1.117.0 (.cache/test-host-new, run by its own Node 22).
-// Env: HOST_TEST_TIMEOUT_MS (default 900000: the whole suite, which grows with the product; each test has its own bound), HOST_TEST_GREP (mocha grep), HOST_TEST_VERBOSE=1 (server and
+// Env: HOST_TEST_TIMEOUT_MS (default 900000: the whole suite, which grows with the product; each test has its own bound), HOST_TEST_GREP (mocha grep),
+// HOST_TEST_FILES (only these test files, e.g. `review,chatParticipant`), HOST_TEST_VERBOSE=1 (server and
 // browser logs), CHROMIUM_PATH (default /usr/bin/chromium), HOST_SUITE (another compiled suite index, e.g. the
 // screenshot scenes), HOST_SCREENSHOT_DIR (where a suite line `SCREENSHOT <name> [bottom:<px>]` saves <name>.png),
 // HOST_GENUINE=1 (start the genuine servers of ../shared with out/test/genuine/servers.js, pass their addresses to
@@ -169,7 +170,9 @@ async function main() {
   preflight();
   const started = Date.now();
   const grep = process.env.HOST_TEST_GREP || '';
-  fs.writeFileSync(OPTIONS_FILE, JSON.stringify({ grep }) + '\n');
+  // HOST_TEST_FILES: only these test files (names without .test.ts, comma-separated); empty: all of them.
+  const files = (process.env.HOST_TEST_FILES || '').split(',').map((f) => f.trim()).filter(Boolean);
+  fs.writeFileSync(OPTIONS_FILE, JSON.stringify({ grep, files }) + '\n');
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hyperguild-host-'));
   state.tmp = tmp;

@@ -5,15 +5,30 @@ import * as path from 'path';
 import Mocha from 'mocha';
 import * as vscode from 'vscode';
 
-/** Optional settings written by the offline driver; HOST_TEST_GREP also works (test-electron passes env). */
-function readGrep(): string | undefined {
+interface HostOptions {
+  grep?: unknown;
+  files?: unknown;
+}
+
+/** Optional settings written by the offline driver; the HOST_TEST_* variables also work (test-electron passes env). */
+function readOptions(): HostOptions {
   try {
-    const options = JSON.parse(fs.readFileSync(path.join(__dirname, 'host-options.json'), 'utf8')) as { grep?: unknown };
-    if (typeof options.grep === 'string' && options.grep !== '') return options.grep;
+    return JSON.parse(fs.readFileSync(path.join(__dirname, 'host-options.json'), 'utf8')) as HostOptions;
   } catch {
-    // no options file
+    return {}; // no options file
   }
+}
+
+function readGrep(options: HostOptions): string | undefined {
+  if (typeof options.grep === 'string' && options.grep !== '') return options.grep;
   return process.env.HOST_TEST_GREP || undefined;
+}
+
+/** The test files to run, by name without `.test.js`; undefined: all. */
+function readFiles(options: HostOptions): Set<string> | undefined {
+  const listed = Array.isArray(options.files) ? options.files.filter((f): f is string => typeof f === 'string') : (process.env.HOST_TEST_FILES ?? '').split(',');
+  const names = listed.map((f) => f.trim()).filter(Boolean);
+  return names.length ? new Set(names) : undefined;
 }
 
 // ---- Unhandled rejections and uncaught exceptions during the whole suite -----------------------------
@@ -91,11 +106,15 @@ export function run(): Promise<void> {
 export async function runSuite(dir: string): Promise<void> {
   installRecorder();
   console.log(`host: node ${process.versions.node}, vscode ${vscode.version}, uiKind ${vscode.UIKind[vscode.env.uiKind]}`);
-  const grep = readGrep();
+  const options = readOptions();
+  const grep = readGrep(options);
+  const only = readFiles(options);
   const mocha = new Mocha({ ui: 'bdd', timeout: 20_000, reporter: 'spec', color: false, ...(grep ? { grep } : {}) });
   const files = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.test.js'))
+    .filter((f) => f.endsWith('.test.js') && (!only || only.has(path.basename(f, '.test.js'))))
     .sort();
+  if (only) console.log(`host: only ${files.length} test file(s): ${files.join(', ')}`);
+  if (only && files.length !== only.size) throw new Error(`HOST_TEST_FILES names a test file that does not exist (${[...only].join(', ')})`);
   for (const f of files) mocha.addFile(path.join(dir, f));
 
   let failures: number;
