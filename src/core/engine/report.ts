@@ -4,6 +4,7 @@
 import type { Tier } from './chain';
 import type { Attempt, RunResult } from './orchestrator';
 import type { WarmState } from '../types';
+import type { CheckRecord } from './checks';
 import { formatUsd, isUnpriced, UNPRICED } from './accounting';
 import { SETTING_NAMES } from '../settingKeys';
 
@@ -24,6 +25,8 @@ export interface RunReport {
     inputTokens?: number;
     outputTokens?: number;
     costUsd?: number;
+    /** (contract) The code checks asked about this answer; their notes stay in the log. */
+    checks?: Omit<CheckRecord, 'note'>[];
   }[];
   proposal?: { original: string; proposed: string };
 }
@@ -48,6 +51,7 @@ export function toRunReport(result: RunResult, original: string): RunReport {
       ...(a.inputTokens !== undefined && { inputTokens: a.inputTokens }),
       ...(a.outputTokens !== undefined && { outputTokens: a.outputTokens }),
       ...(a.costUsd !== undefined && { costUsd: a.costUsd }),
+      ...(a.checks && { checks: a.checks.map(({ note: _note, ...c }) => c) }),
     })),
     ...(result.proposal !== undefined && { proposal: { original, proposed: result.proposal } }),
   };
