@@ -18,12 +18,36 @@ function inferredOptions(ts: Ts): TS.CompilerOptions {
   };
 }
 
+/**
+ * A text whose change from the text before it (same file) is the span between their common prefix and suffix, so
+ * the service re-parses only that (the proposal's region) instead of the whole file.
+ */
+class Snapshot implements TS.IScriptSnapshot {
+  constructor(private readonly ts: Ts, readonly text: string) {}
+  getText(start: number, end: number): string {
+    return this.text.substring(start, end);
+  }
+  getLength(): number {
+    return this.text.length;
+  }
+  getChangeRange(old: TS.IScriptSnapshot): TS.TextChangeRange | undefined {
+    if (!(old instanceof Snapshot)) return undefined;
+    const [a, b] = [old.text, this.text];
+    const max = Math.min(a.length, b.length);
+    let head = 0;
+    while (head < max && a.charCodeAt(head) === b.charCodeAt(head)) head++;
+    let tail = 0;
+    while (tail < max - head && a.charCodeAt(a.length - 1 - tail) === b.charCodeAt(b.length - 1 - tail)) tail++;
+    return this.ts.createTextChangeRange(this.ts.createTextSpan(head, a.length - head - tail), b.length - head - tail);
+  }
+}
+
 /** Thrown (by TypeScript, through the host's token) when a check is cancelled. */
 export class Cancelled extends Error {}
 
 /** One project's language service; `refresh()` at each run's start re-reads the config and what changed on disk. */
 export class Project {
-  private readonly overlay = new Map<string, { text: string; version: number }>();
+  private readonly overlay = new Map<string, { text: string; version: number; snapshot: Snapshot }>();
   /** Disk files' versions (mtimes) as seen since the last refresh: a run sees the disk as it was at its start. */
   private readonly versions = new Map<string, string>();
   private projectVersion = 0;
@@ -63,7 +87,7 @@ export class Project {
   diagnostics(file: string, text: string, cancelled: () => boolean): Diag[] {
     if (this.overlay.get(file)?.text !== text) {
       // Versions are unique across files and runs, so the service never mistakes one text for another.
-      this.overlay.set(file, { text, version: ++this.projectVersion });
+      this.overlay.set(file, { text, version: ++this.projectVersion, snapshot: new Snapshot(this.ts, text) });
     }
     this.cancelled = cancelled;
     try {
@@ -107,7 +131,7 @@ export class Project {
       getScriptVersion: (f) => this.version(f),
       getScriptSnapshot: (f) => {
         const own = this.overlay.get(f);
-        if (own) return ts.ScriptSnapshot.fromString(own.text);
+        if (own) return own.snapshot;
         const text = ts.sys.readFile(f);
         return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
       },

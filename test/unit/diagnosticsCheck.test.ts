@@ -11,7 +11,7 @@ import { runCodeChecks, type CheckTarget } from '../../src/core/engine/checks';
 
 const WORKER = path.resolve(__dirname, '../../src/checks/tsWorker.js');
 const BUNDLED = require.resolve('typescript');
-const ON: DiagnosticsSettings = { timeoutMs: 20_000, trusted: true };
+const ON: DiagnosticsSettings = { timeoutMs: 45_000, trusted: true };
 
 /** Every file under a folder with its size and time, to prove nothing was written there. */
 function listing(dir: string): string[] {
