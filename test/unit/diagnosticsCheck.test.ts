@@ -4,9 +4,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as ts from 'typescript';
 import { diagnosticsChecks, type DiagnosticsSettings } from '../../src/checks/diagnostics';
 import { newDiagnostics, type Diag } from '../../src/checks/diagnosticDiff';
 import { TsClient } from '../../src/checks/tsClient';
+import { Projects } from '../../src/checks/tsProject';
 import { runCodeChecks, type CheckTarget } from '../../src/core/engine/checks';
 
 const WORKER = path.resolve(__dirname, '../../src/checks/tsWorker.js');
@@ -186,5 +188,21 @@ describe('diagnostics gate: matching old and new diagnostics', () => {
 
   it('warnings and suggestions are apart from errors', () => {
     assert.deepEqual(newDiagnostics([], [d(3, 0, 'warning'), d(4, 0, 'suggestion'), d(5, 0)], splice), { errors: [d(5, 0)], warnings: [d(3, 0, 'warning'), d(4, 0, 'suggestion')] });
+  });
+});
+
+describe('diagnostics gate: the projects kept warm', () => {
+  it('at most two projects are kept: a third disposes the least recently used; a kept one is reused', () => {
+    const projects = new Projects(ts, 2);
+    const a = projects.get(undefined, '/x/a.ts', true);
+    const b = projects.get(undefined, '/x/b.ts', true);
+    assert.equal(projects.get(undefined, '/x/a.ts', false), a, 'a kept project is reused');
+    let disposed = false;
+    const dispose = b.dispose.bind(b);
+    b.dispose = () => ((disposed = true), dispose());
+    projects.get(undefined, '/x/c.ts', true);
+    assert.ok(disposed, 'b, the least recently used, was disposed');
+    assert.equal(projects.get(undefined, '/x/a.ts', false), a);
+    assert.notEqual(projects.get(undefined, '/x/b.ts', false), b, 'b is made again');
   });
 });
