@@ -1,6 +1,6 @@
 // `npm run bench [-- --quick] [-- --only=1,3] [-- --server URL]`: the benchmarks (1–6 of issue 6, 7 the syntax gate, 8
 // the judge's prompt cache against a genuine llama-server: ../shared/bin's, or the one at URL, 9–10 the history, 11 carrying a keystroke
-// into a proposal, 12 the live draft's CPU on a long answer), a table on stdout and, for
+// into a proposal, 12 the live draft's CPU on a long answer, 13 the diagnostics gate), a table on stdout and, for
 // a full run of all of them, bench/RESULTS.md. Benchmarks, not tests: a figure that misses its target is
 // reported, never a failure; the exit code is 1 only when a benchmark could not run or a run went wrong
 // (a run not completed, cross-talk between runs, a host start that failed).
@@ -20,6 +20,7 @@ import { benchServer, judgeCacheBench, percent, type JudgeCacheResult } from './
 import { historyBench, type HistoryBenchResult } from './history';
 import { carryBench, type CarryBenchResult } from './carry';
 import { draftCpuBench, type DraftCpuResult } from './draftCpu';
+import { diagnosticsGateBench, type DiagnosticsGateResult } from './diagnosticsGate';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -34,6 +35,7 @@ interface Plan {
   history: { appends: number; runs: number; reports: number; tooltipRuns: number };
   carry: { keystrokes: number; wholeDocument: number };
   draft: { kib: number; runs: number; baselineRuns: number };
+  diagnostics: { iterations: number; freshRuns: number };
 }
 
 const FULL: Plan = {
@@ -47,6 +49,7 @@ const FULL: Plan = {
   history: { appends: 1000, runs: 10_000, reports: 10, tooltipRuns: 15_000 },
   carry: { keystrokes: 500, wholeDocument: 10 },
   draft: { kib: 256, runs: 5, baselineRuns: 1 },
+  diagnostics: { iterations: 100, freshRuns: 10 },
 };
 
 /** Proves every benchmark works, in about a minute; its figures are not the results. */
@@ -61,6 +64,7 @@ const QUICK: Plan = {
   history: { appends: 50, runs: 10_000, reports: 2, tooltipRuns: 15_000 },
   carry: { keystrokes: 50, wholeDocument: 3 },
   draft: { kib: 32, runs: 1, baselineRuns: 1 },
+  diagnostics: { iterations: 6, freshRuns: 2 },
 };
 
 const log = (line: string) => console.log(`[bench] ${line}`);
@@ -142,6 +146,14 @@ function syntaxRow(r: SyntaxGateResult): Row {
     n: '7', what: `Syntax gate per proposal on a ${r.lines}-line TypeScript file (incremental parse of the spliced document + error comparison; ${r.iterations} proposals, half unparsable); first use (runtime + grammar load + parse, in the background of the first tier): ${num(r.firstUseMs, 0)} ms`,
     ours: ms(r.gate), baseline: `full parse of the spliced file: ${ms(r.fullParse)}`,
     ratio: `${times(r.fullParse.median, r.gate.median)} less`, target: '≤ 10 ms', result: verdict(r.gate.median <= 10),
+  };
+}
+
+function diagnosticsRow(r: DiagnosticsGateResult): Row {
+  return {
+    n: '13', what: `Diagnostics gate per attempt on a ${r.lines}-line TypeScript file, warm language service (TypeScript ${r.version} in the diagnostics worker, plain Node; ${r.iterations} runs, half with an unknown name; each run's check of the original, at its start in the background of the first tier: ${ms(r.runStart, 0)}); first use (worker, TypeScript load, project build, in the background of the first tier): ${num(r.firstUseMs, 0)} ms; the editor's thread held at most ${num(r.mainThreadMaxMs, 0)} ms meanwhile`,
+    ours: `${ms(r.gate, 0)}; p95 ${num(r.gateP95, 0)} ms`, baseline: `a fresh program per proposal: ${ms(r.fresh, 0)}; p95 ${num(r.freshP95, 0)} ms`,
+    ratio: `${times(r.fresh.median, r.gate.median)} less`, target: '≤ 300 ms', result: verdict(r.gate.median <= 300),
   };
 }
 
@@ -285,6 +297,7 @@ interface Results {
   history?: HistoryBenchResult;
   carry?: CarryBenchResult;
   draft?: DraftCpuResult;
+  diagnostics?: DiagnosticsGateResult;
   errors: string[];
   durations: Record<string, number>;
 }
@@ -385,6 +398,7 @@ async function main(): Promise<number> {
   if (want('3')) results.cold = await section('cold start', () => coldStartBench({ ...plan.cold, log }));
   if (want('5')) results.polling = await section('polling', () => pollingBench(plan.polling));
   if (want('7')) results.syntax = await section('syntax gate', () => syntaxGateBench(plan.syntax));
+  if (want('13')) results.diagnostics = await section('diagnostics gate', () => diagnosticsGateBench(plan.diagnostics));
   if (want('9') || want('10')) results.history = await section('history', () => historyBench(plan.history));
   if (want('11')) results.carry = await section('carry', () => Promise.resolve(carryBench(plan.carry)));
   if (want('12')) results.draft = await section('live draft', () => Promise.resolve(draftCpuBench(plan.draft)));
@@ -424,6 +438,7 @@ async function main(): Promise<number> {
   if (results.startup) rows.push(...startupRows(results.startup));
   if (results.polling) rows.push(pollingRow(results.polling));
   if (results.syntax) rows.push(syntaxRow(results.syntax));
+  if (results.diagnostics) rows.push(diagnosticsRow(results.diagnostics));
   if (want('8')) rows.push(judgeRow(results.judge));
   if (results.history) rows.push(...historyRows(results.history));
   if (results.carry) rows.push(...carryRows(results.carry));

@@ -22,6 +22,8 @@ import { chatFeature } from './editor/chat/chatFeature';
 import type { CascadeModels } from './editor/chat/cascadeModels';
 import { RunRegistry } from './editor/run/runRegistry';
 import { escalateCommand, runSkillCommand, type RunSkillDeps, type RunSkillArgs } from './editor/run/runSkillCommand';
+import { checkSource } from './editor/run/codeChecks';
+import { TsClient } from './checks/tsClient';
 import { WarmStatusBar } from './editor/warmth/warmStatusBar';
 import { showWarmMenu } from './editor/warmth/warmMenu';
 import { checkSetupCommand } from './editor/setup/setupCheckCommand';
@@ -92,6 +94,10 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
 
   // Grammars load on the first run in each language, from the files the package ships (see esbuild.mjs).
   const syntax = new SyntaxChecker(path.join(context.extensionPath, 'dist', 'tree-sitter'));
+  // The diagnostics worker starts on the first check, never at activation; TypeScript loads inside it (see esbuild.mjs).
+  const tsClient = new TsClient(path.join(context.extensionPath, 'dist', 'ts-worker.js'));
+  push({ dispose: () => tsClient.dispose() });
+  const checks = checkSource({ diagnostics: { client: tsClient, bundledTypeScript: path.join(context.extensionPath, 'dist', 'typescript', 'typescript.js') } });
   const cloudRetry = push(new CloudRetry());
   const hasCloudKey = async () => Boolean(await key.get());
   const { history, commands: historyCommands, disposables } = historyFeature({
@@ -102,7 +108,7 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
     },
   });
   disposables.forEach(push);
-  const runDeps: RunSkillDeps = { log, proposals, drafts, engine, runs, syntax, cloudRetry, hasCloudKey, demo, history, warmth: (m, k) => board.readWarmth(m, k), warmthHint: (m, k) => board.cachedWarmth(m, k), preloadIfCold };
+  const runDeps: RunSkillDeps = { log, proposals, drafts, engine, runs, syntax, checks, cloudRetry, hasCloudKey, demo, history, warmth: (m, k) => board.readWarmth(m, k), warmthHint: (m, k) => board.cachedWarmth(m, k), preloadIfCold };
   const walkthrough = new WalkthroughProgress(log);
   const chat = chatFeature(context.extensionUri, {
     log, engine, history, proposals, runs, warmth: runDeps.warmth, warmthHint: runDeps.warmthHint,

@@ -19,6 +19,7 @@ export const SETTING_KEYS = {
   idleTimeoutSeconds: 'idleTimeoutSeconds',
   preloadOnCommandStart: 'preloadOnCommandStart',
   showDraft: 'showDraft',
+  diagnosticsTimeoutMs: 'diagnostics.timeoutMs',
   statusBarPollSeconds: 'statusBarPollSeconds',
   historyEnabled: 'history.enabled',
   historyKeepCode: 'history.keepCode',

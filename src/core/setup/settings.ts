@@ -38,6 +38,8 @@ export interface Settings {
   /** Show each tier's code in the diff while it streams, before it is verified. */
   showDraft: boolean;
   pollSeconds: number;
+  /** hyperguild.diagnostics.timeoutMs: the diagnostics gate's bound per proposal; 0: the gate is off. */
+  diagnosticsTimeoutMs: number;
   prices: PriceTable;
   /** One sentence per invalid setting, naming it and what is wrong. */
   problems: string[];
@@ -68,6 +70,20 @@ function bounded<K extends SettingKey>(read: (key: K) => unknown, key: K, fallba
   if (value <= max) return value;
   problems.push(`${settingName(key)} is ${value}, above its maximum of ${max}; ${max} is used.`);
   return max;
+}
+
+export const DEFAULT_DIAGNOSTICS_TIMEOUT_MS = 3000;
+export const MAX_DIAGNOSTICS_TIMEOUT_MS = 60_000;
+
+/** The diagnostics gate's bound: 0 (off) up to a minute; a negative or malformed value is named (0 is meaningful here). */
+function diagnosticsTimeout(read: (key: SettingKey) => unknown, problems: string[]): number {
+  const key = SETTING_KEYS.diagnosticsTimeoutMs;
+  const value = read(key);
+  if (value === undefined || (typeof value === 'number' && Number.isFinite(value) && value >= 0)) {
+    return bounded(read, key, DEFAULT_DIAGNOSTICS_TIMEOUT_MS, 0, MAX_DIAGNOSTICS_TIMEOUT_MS, problems);
+  }
+  problems.push(`${settingName(key)} is ${JSON.stringify(value)}, not a number of milliseconds from 0 (off) to ${MAX_DIAGNOSTICS_TIMEOUT_MS}; ${DEFAULT_DIAGNOSTICS_TIMEOUT_MS} is used.`);
+  return DEFAULT_DIAGNOSTICS_TIMEOUT_MS;
 }
 
 /**
@@ -126,6 +142,7 @@ export function snapshotSettings(config: ConfigReader, windowConfig: ConfigReade
     preloadOnCommandStart: config.get<boolean>(SETTING_KEYS.preloadOnCommandStart) ?? true,
     showDraft: config.get<boolean>(SETTING_KEYS.showDraft) ?? true,
     pollSeconds: bounded((key) => windowConfig.get<unknown>(key), 'statusBarPollSeconds', 5, 0.05, MAX_POLL_SECONDS, problems),
+    diagnosticsTimeoutMs: diagnosticsTimeout(read, problems),
     prices,
     problems,
     ...(llamaSwapUrlProblem && { llamaSwapUrlProblem }),
