@@ -27,6 +27,8 @@ import { showWarmMenu } from './editor/warmth/warmMenu';
 import { checkSetupCommand } from './editor/setup/setupCheckCommand';
 import { showWarning } from './editor/notify';
 import { tapLog } from './editor/logTap';
+import { checkSource } from './editor/run/codeChecks';
+import { commandCheckDeps, type CommandCheckTesting } from './editor/run/commandCheckDeps';
 import { SECTION, SETTING_NAMES } from './core/settingKeys';
 
 /** (contract) What `activate()` returns. */
@@ -45,6 +47,8 @@ export interface HyperguildApi {
     storeServerKey(name: string, url: string, key: string): Promise<void>;
     chatHandler: vscode.ChatRequestHandler;
     cascadeModels?: CascadeModels;
+    /** Trust and the answer to "run this workspace's check command?", as the host tests set them. */
+    commandChecks: CommandCheckTesting;
   };
 }
 
@@ -102,7 +106,9 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
     },
   });
   disposables.forEach(push);
-  const runDeps: RunSkillDeps = { log, proposals, drafts, engine, runs, syntax, cloudRetry, hasCloudKey, demo, history, warmth: (m, k) => board.readWarmth(m, k), warmthHint: (m, k) => board.cachedWarmth(m, k), preloadIfCold };
+  const commandTesting: CommandCheckTesting | undefined = testLog ? {} : undefined;
+  const checks = checkSource({ commands: commandCheckDeps(context.workspaceState, log, commandTesting) });
+  const runDeps: RunSkillDeps = { log, proposals, drafts, engine, runs, syntax, checks, cloudRetry, hasCloudKey, demo, history, warmth: (m, k) => board.readWarmth(m, k), warmthHint: (m, k) => board.cachedWarmth(m, k), preloadIfCold };
   const walkthrough = new WalkthroughProgress(log);
   const chat = chatFeature(context.extensionUri, {
     log, engine, history, proposals, runs, warmth: runDeps.warmth, warmthHint: runDeps.warmthHint,
@@ -206,7 +212,7 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
   };
   return {
     runSkill, getHistory: (options) => history.get(options?.limit), getWarmState: () => board.primaryState, onDidChangeWarmState: warmChanged.event,
-    ...(testLog && { testing: { logLines: testLog, storeServerKey, chatHandler: chat.handler, ...(chat.models && { cascadeModels: chat.models }) } }),
+    ...(testLog && commandTesting && { testing: { logLines: testLog, storeServerKey, chatHandler: chat.handler, commandChecks: commandTesting, ...(chat.models && { cascadeModels: chat.models }) } }),
   };
 }
 

@@ -12,10 +12,10 @@ export interface CommandCheckDeps {
   /** The workspace's trust, asked at each run of a command: never a command in an untrusted workspace. */
   trusted(): boolean;
   /**
-   * Whether commands a workspace's settings define may run: asks the user about those not yet answered (once per
-   * command text). Called once per run, at its start, with the workspace-defined commands only.
+   * Which of the commands a workspace's settings define may run (their command texts): asks the user about those not
+   * yet answered (once per command text). Called once per run, at its start, with the workspace-defined commands only.
    */
-  approve(commands: readonly CheckCommand[]): Promise<boolean>;
+  approve(commands: readonly CheckCommand[]): Promise<ReadonlySet<string>>;
   limits?: ShadowLimits;
 }
 
@@ -32,7 +32,7 @@ export function commandChecks(target: CheckTarget, commands: readonly CheckComma
   const allowed = deps.trusted() && place !== undefined;
   const run = new RunShadow(allowed ? place : undefined, deps.limits);
   const fromWorkspace = commands.filter((c) => c.fromWorkspace);
-  const approval = allowed && fromWorkspace.length ? deps.approve(fromWorkspace).catch(() => false) : Promise.resolve(true);
+  const approval = allowed && fromWorkspace.length ? deps.approve(fromWorkspace).catch(() => new Set<string>()) : Promise.resolve(new Set<string>());
   return commands.map((spec) => ({
     kind: 'command' as const,
     name: spec.name,
@@ -40,7 +40,7 @@ export function commandChecks(target: CheckTarget, commands: readonly CheckComma
     run: async (proposal: string, signal: AbortSignal): Promise<CheckOutcome> => {
       if (!deps.trusted()) return { status: 'not-checked', note: `${spec.name}: not run, the workspace is not trusted` };
       if (!place) return { status: 'not-checked', note: `${spec.name}: not run, the file is not saved in a workspace folder` };
-      if (spec.fromWorkspace && !(await approval)) return { status: 'not-checked', note: `${spec.name}: not run, you chose not to run this workspace's command` };
+      if (spec.fromWorkspace && !(await approval).has(spec.command)) return { status: 'not-checked', note: `${spec.name}: not run, you chose not to run this workspace's command` };
       return runOne(spec, target, proposal, await run.shadow(), signal);
     },
     dispose: () => run.dispose(),

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asProjectPaths, commandChecks, expandPlaceholders, shellQuote, tailOf, type CommandCheckDeps } from '../../src/checks/commandCheck';
 import { makeShadow, ShadowTooBig } from '../../src/checks/shadowCopy';
+import { commandApprover, type AnswerStore } from '../../src/checks/commandApproval';
 import type { CheckCommand } from '../../src/core/engine/checkCommands';
 import type { CheckTarget, CodeCheck } from '../../src/core/engine/checks';
 
@@ -104,7 +105,7 @@ describe('command checks: the shadow copy', function () {
 
   describe('a run of commands', () => {
     const checks = (target: CheckTarget, list: CheckCommand[], deps: Partial<CommandCheckDeps> = {}) =>
-      commandChecks(target, list, { trusted: () => true, approve: async () => true, ...deps });
+      commandChecks(target, list, { trusted: () => true, approve: async (cmds) => new Set(cmds.map((c) => c.command)), ...deps });
     const targetOf = (root: string, file: string): CheckTarget => {
       const start = ORIGINAL.indexOf('1');
       return { path: file, root, languageId: 'typescript', text: ORIGINAL, start, end: start + 1 };
@@ -168,13 +169,14 @@ describe('command checks: the shadow copy', function () {
       const { root, file } = project(base);
       const marker = join(base, 'ran');
       const asked: string[][] = [];
-      const list = checks(targetOf(root, file), [command(`touch '${marker}'`, { fromWorkspace: true }), command('true')], {
-        approve: async (cmds) => (asked.push(cmds.map((c) => c.command)), false),
+      const list = checks(targetOf(root, file), [command(`touch '${marker}'`, { fromWorkspace: true }), command('true'), command('exit 0', { fromWorkspace: true })], {
+        approve: async (cmds) => (asked.push(cmds.map((c) => c.command)), new Set(['exit 0'])),
       });
       const first = await runAll(list, '2');
       await runAll(list, '3');
-      assert.deepEqual(asked, [[`touch '${marker}'`]]);
+      assert.deepEqual(asked, [[`touch '${marker}'`, 'exit 0']]);
       assert.equal(first[0].status, 'not-checked');
+      assert.equal(first[2].status, 'passed', 'the one approved runs');
       assert.match(first[0].note ?? '', /you chose not to run this workspace's command/);
       assert.equal(first[1].status, 'passed');
       assert.equal(existsSync(marker), false);
@@ -214,5 +216,34 @@ describe('command checks: placeholders and feedback', () => {
   it('realpath of the temp folder is rewritten too (macOS /private/var)', () => {
     const real = realpathSync(tmpdir());
     assert.equal(asProjectPaths(`${real}/app/x.py:1`, `${real}/app`), 'x.py:1');
+  });
+});
+
+describe('command checks: asking before a workspace\'s command runs', () => {
+  const spec = (cmd: string): CheckCommand => ({ languageId: 'python', name: cmd, command: cmd, timeoutMs: 1_000, fromWorkspace: true });
+  function store(): AnswerStore & { data: Record<string, unknown> } {
+    const data: Record<string, unknown> = {};
+    return { data, get: <T>(k: string) => data[k] as T, update: async (k, v) => void (data[k] = v) };
+  }
+
+  it('asks once per command text, remembers the answer per workspace; a changed command asks again; a dismissed question asks again', async () => {
+    const answers: ('run' | 'skip' | undefined)[] = ['run', 'skip', undefined, 'run'];
+    const asked: string[][] = [];
+    const approve = commandApprover(store(), async (cmds) => (asked.push([...cmds]), answers.shift()));
+    assert.deepEqual([...await approve([spec('ruff check {file}')])], ['ruff check {file}']);
+    assert.deepEqual([...await approve([spec('ruff check {file}')])], ['ruff check {file}'], 'remembered');
+    assert.deepEqual([...await approve([spec('ruff check {file}'), spec('pytest -x')])], ['ruff check {file}'], 'declined');
+    assert.deepEqual([...await approve([spec('pytest -x')])], [], 'a declined one is remembered too');
+    assert.deepEqual([...await approve([spec('pytest -x -q')])], [], 'dismissed: not run');
+    assert.deepEqual([...await approve([spec('pytest -x -q')])], ['pytest -x -q'], 'asked again after a dismissal');
+    assert.deepEqual(asked, [['ruff check {file}'], ['pytest -x'], ['pytest -x -q'], ['pytest -x -q']]);
+  });
+
+  it('two runs at once ask one question', async () => {
+    let asks = 0;
+    const approve = commandApprover(store(), async () => (asks++, await new Promise((r) => setTimeout(r, 20)), 'run'));
+    const [a, b] = await Promise.all([approve([spec('mypy .')]), approve([spec('mypy .')])]);
+    assert.equal(asks, 1);
+    assert.ok(a.has('mypy .') && b.has('mypy .'));
   });
 });
