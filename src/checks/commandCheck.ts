@@ -79,7 +79,13 @@ async function runOne(spec: CheckCommand, target: CheckTarget, proposal: string,
   if (r.aborted) return { status: 'not-checked', note: `${spec.name}: cancelled` };
   if (r.timedOut) return { status: 'not-checked', note: `${spec.name}: cut off at its bound of ${seconds(spec.timeoutMs)}` };
   if (r.exitCode === 0) return { status: 'passed', note: `${spec.name}: exit 0 in ${r.ms} ms` };
-  const exit = r.exitCode === null ? 'it was killed' : `exit code ${r.exitCode}`;
+  // The shell's "not found" (127) and "cannot execute" (126), or no exit code at all (it could not start, or a
+  // signal killed it): the machine's problem, not the answer's; escalating would fail every tier alike.
+  if (r.exitCode === null || r.exitCode === 126 || r.exitCode === 127) {
+    const last = r.output.trim().split('\n').pop() ?? '';
+    return { status: 'not-checked', note: `${spec.name}: not run (${r.exitCode === null ? 'no exit code' : `exit code ${r.exitCode}`})${last ? `: ${asProjectPaths(last, shadow.root)}` : ''}` };
+  }
+  const exit = `exit code ${r.exitCode}`;
   const output = tailOf(asProjectPaths(asProjectPaths(r.output, shadow.root), shadow.realRoot));
   return {
     status: 'failed',

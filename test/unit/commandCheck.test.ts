@@ -183,6 +183,17 @@ describe('command checks: the shadow copy', function () {
       await Promise.all(list.map(async (c) => c.dispose?.()));
     });
 
+    it('a command that cannot be found or run (exit 127, 126) says not-checked: a missing tool is not the answer\'s fault', async () => {
+      const { root, file } = project(base);
+      const list = checks(targetOf(root, file), [command('hg-no-such-tool-xyz {file}'), command('./docs/notes.md')]);
+      const [missing, notExecutable] = await runAll(list, '2');
+      assert.equal(missing.status, 'not-checked');
+      assert.match(missing.note ?? '', /^hg-no-such-tool-xyz \{file\}: not run \(exit code 127\): .*not found$/);
+      assert.equal(notExecutable.status, 'not-checked');
+      assert.match(notExecutable.note ?? '', /exit code 126/);
+      await Promise.all(list.map(async (c) => c.dispose?.()));
+    });
+
     it('an untitled file (no folder) says not-checked', async () => {
       const list = checks({ languageId: 'typescript', text: 'x', start: 0, end: 1 }, [command('true')]);
       const [r] = await runAll(list, 'y');
