@@ -117,6 +117,31 @@ describe('check commands: run on a shadow copy before any judge', function () {
     await waitFor(() => !alive(), 'the sleep killed with its shell', 3_000);
   });
 
+  it('a cancel while a command runs ends the run at once, kills the command and removes the copy', async () => {
+    const pidFile = path.join(scratch, 'pid-cancel');
+    await suite.settings.set('checks', { typescript: [{ command: `sleep 30 & echo $! > '${pidFile}'; wait`, timeoutSeconds: 60 }] });
+    await fileWith(SOURCE);
+    const shadowsBefore = shadows();
+    const pending = runSkill();
+    await waitFor(() => fs.existsSync(pidFile), 'the command started', 20_000);
+    const started = Date.now();
+    await vscode.commands.executeCommand('hyperguild.cancel');
+    const report = await pending;
+    assert.equal(report.status, 'cancelled', report.message);
+    assert.ok(Date.now() - started < 5_000, 'at once, not at the command\'s bound');
+    const pid = Number(fs.readFileSync(pidFile, 'utf8'));
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      } catch {
+        return false;
+      }
+    };
+    await waitFor(() => !alive(), 'the command killed', 3_000);
+    await waitFor(() => shadows().every((s) => shadowsBefore.includes(s)), 'the shadow copy removed', 5_000);
+  });
+
   it('untrusted workspace: no command runs (the judge decides); a declined command does not run either', async () => {
     const marker = path.join(scratch, 'ran');
     await suite.settings.set('checks', { typescript: [`touch '${marker}' # untrusted`] });
