@@ -7,12 +7,20 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { codeReply, isJudge, lastUserMessage, runSkill, select, suiteWithFake, verdictReply, waitFor } from './support/host';
+import { isJudge, lastUserMessage, runSkill, select, suiteWithFake, verdictReply, waitFor } from './support/host';
 import type { CommandCheckTesting } from '../../src/editor/run/commandCheckDeps';
+import type { ChatReply } from '../fakes/fakeLlamaSwap';
 
-const SOURCE = 'export function total(xs: number[]): number {\n  let t = 0;\n  for (const x of xs) t += x;\n  return t;\n}\n';
-const BAD = 'export function total(xs: number[]): number {\n  const bad = xs.length;\n  return bad;\n}';
-const GOOD = 'export function total(xs: number[]): number {\n  return xs.reduce((a, b) => a + b, 0);\n}';
+// Python: no language server runs in the test host, so the runs here time the checks, not a server's start.
+const SOURCE = 'def total(xs):\n    t = 0\n    for x in xs:\n        t += x\n    return t\n';
+const BAD = 'def total(xs):\n    bad = len(xs)\n    return bad';
+const GOOD = 'def total(xs):\n    return sum(xs)';
+
+/** A llama-swap answer with one fenced Python block, streamed in small pieces. */
+function pythonReply(code: string): ChatReply {
+  const text = `Here is the change:\n\`\`\`python\n${code}\n\`\`\`\n`;
+  return { kind: 'text', pieces: text.match(/[\s\S]{1,6}/g) ?? [], chunkDelayMs: 0, finish: 'stop' };
+}
 
 /** Every file under a folder with its content's hash: what the workspace holds. */
 function listing(dir: string, rel = ''): string[] {
@@ -26,10 +34,10 @@ function listing(dir: string, rel = ''): string[] {
 const shadows = () => fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('hyperguild-check-'));
 
 describe('check commands: run on a shadow copy before any judge', function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   const suite = suiteWithFake({
     models: [{ id: 'qwen-7b' }, { id: 'qwen-32b' }], loaded: 'qwen-7b',
-    responder: (r) => (isJudge(r) ? verdictReply('accept', 'correct') : codeReply(r.model === 'qwen-7b' ? BAD : GOOD)),
+    responder: (r) => (isJudge(r) ? verdictReply('accept', 'correct') : pythonReply(r.model === 'qwen-7b' ? BAD : GOOD)),
   }, ['qwen-7b', 'qwen-32b']);
   let testing: CommandCheckTesting;
   let scratch: string;
@@ -63,7 +71,7 @@ describe('check commands: run on a shadow copy before any judge', function () {
   });
 
   async function fileWith(content: string): Promise<vscode.TextEditor> {
-    const file = path.join(root(), `checks-${Date.now()}.ts`);
+    const file = path.join(root(), `checks-${Date.now()}.py`);
     files.push(file);
     fs.writeFileSync(file, content);
     const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
@@ -73,7 +81,7 @@ describe('check commands: run on a shadow copy before any judge', function () {
 
   it('a command that fails escalates with its output (in the project\'s paths) before any judge; the next tier\'s answer passes it and is accepted; nothing is written into the workspace; the copy is removed', async () => {
     const command = `"${process.execPath}" "${script}" {file} # fails`;
-    await suite.settings.set('checks', { typescript: [{ name: 'no bad', command }] });
+    await suite.settings.set('checks', { python: [{ name: 'no bad', command }] });
     await fileWith(SOURCE);
     const before = listing(root());
     const shadowsBefore = shadows();
@@ -98,7 +106,7 @@ describe('check commands: run on a shadow copy before any judge', function () {
 
   it('a command that hangs is cut off at its bound (its process gone) and the run goes on to the judge', async () => {
     const pidFile = path.join(scratch, 'pid');
-    await suite.settings.set('checks', { typescript: [{ command: `sleep 30 & echo $! > '${pidFile}'; wait`, timeoutSeconds: 1 }] });
+    await suite.settings.set('checks', { python: [{ command: `sleep 30 & echo $! > '${pidFile}'; wait`, timeoutSeconds: 1 }] });
     await fileWith(SOURCE);
     const started = Date.now();
     const report = await runSkill();
@@ -119,7 +127,7 @@ describe('check commands: run on a shadow copy before any judge', function () {
 
   it('a cancel while a command runs ends the run at once, kills the command and removes the copy', async () => {
     const pidFile = path.join(scratch, 'pid-cancel');
-    await suite.settings.set('checks', { typescript: [{ command: `sleep 30 & echo $! > '${pidFile}'; wait`, timeoutSeconds: 60 }] });
+    await suite.settings.set('checks', { python: [{ command: `sleep 30 & echo $! > '${pidFile}'; wait`, timeoutSeconds: 60 }] });
     await fileWith(SOURCE);
     const shadowsBefore = shadows();
     const pending = runSkill();
@@ -144,7 +152,7 @@ describe('check commands: run on a shadow copy before any judge', function () {
 
   it('untrusted workspace: no command runs (the judge decides); a declined command does not run either', async () => {
     const marker = path.join(scratch, 'ran');
-    await suite.settings.set('checks', { typescript: [`touch '${marker}' # untrusted`] });
+    await suite.settings.set('checks', { python: [`touch '${marker}' # untrusted`] });
     await fileWith(SOURCE);
     testing.trusted = false;
     const untrusted = await runSkill();
@@ -152,7 +160,7 @@ describe('check commands: run on a shadow copy before any judge', function () {
     assert.equal(fs.existsSync(marker), false, 'not run in an untrusted workspace');
 
     delete testing.trusted;
-    await suite.settings.set('checks', { typescript: [`touch '${marker}' # declined`] });
+    await suite.settings.set('checks', { python: [`touch '${marker}' # declined`] });
     testing.ask = async (commands) => (asked.push([...commands]), 'skip');
     const declined = await runSkill();
     assert.equal(declined.status, 'accepted', declined.message);
