@@ -29,6 +29,7 @@ import { showWarmMenu } from './editor/warmth/warmMenu';
 import { checkSetupCommand } from './editor/setup/setupCheckCommand';
 import { showWarning } from './editor/notify';
 import { tapLog } from './editor/logTap';
+import { commandCheckDeps, type CommandCheckTesting } from './editor/run/commandCheckDeps';
 import { SECTION, SETTING_NAMES } from './core/settingKeys';
 
 /** (contract) What `activate()` returns. */
@@ -47,6 +48,8 @@ export interface HyperguildApi {
     storeServerKey(name: string, url: string, key: string): Promise<void>;
     chatHandler: vscode.ChatRequestHandler;
     cascadeModels?: CascadeModels;
+    /** Trust and the answer to "run this workspace's check command?", as the host tests set them. */
+    commandChecks: CommandCheckTesting;
   };
 }
 
@@ -97,7 +100,7 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
   // The diagnostics worker starts on the first check, never at activation; TypeScript loads inside it (see esbuild.mjs).
   const tsClient = new TsClient(path.join(context.extensionPath, 'dist', 'ts-worker.js'));
   push({ dispose: () => tsClient.dispose() });
-  const checks = checkSource({ diagnostics: { client: tsClient, bundledTypeScript: path.join(context.extensionPath, 'dist', 'typescript', 'typescript.js') } });
+  const diagnostics = { client: tsClient, bundledTypeScript: path.join(context.extensionPath, 'dist', 'typescript', 'typescript.js') };
   const cloudRetry = push(new CloudRetry());
   const hasCloudKey = async () => Boolean(await key.get());
   const { history, commands: historyCommands, disposables } = historyFeature({
@@ -108,6 +111,8 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
     },
   });
   disposables.forEach(push);
+  const commandTesting: CommandCheckTesting | undefined = testLog ? {} : undefined;
+  const checks = checkSource({ diagnostics, commands: commandCheckDeps(context.workspaceState, log, commandTesting) });
   const runDeps: RunSkillDeps = { log, proposals, drafts, engine, runs, syntax, checks, cloudRetry, hasCloudKey, demo, history, warmth: (m, k) => board.readWarmth(m, k), warmthHint: (m, k) => board.cachedWarmth(m, k), preloadIfCold };
   const walkthrough = new WalkthroughProgress(log);
   const chat = chatFeature(context.extensionUri, {
@@ -212,7 +217,7 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
   };
   return {
     runSkill, getHistory: (options) => history.get(options?.limit), getWarmState: () => board.primaryState, onDidChangeWarmState: warmChanged.event,
-    ...(testLog && { testing: { logLines: testLog, storeServerKey, chatHandler: chat.handler, ...(chat.models && { cascadeModels: chat.models }) } }),
+    ...(testLog && commandTesting && { testing: { logLines: testLog, storeServerKey, chatHandler: chat.handler, commandChecks: commandTesting, ...(chat.models && { cascadeModels: chat.models }) } }),
   };
 }
 

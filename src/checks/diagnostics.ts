@@ -3,7 +3,7 @@
 // TypeScript language service in the diagnostics worker; other languages have no checker that can see a text that
 // is not on disk without a tab, so their check says not-checked and why.
 import type { CheckOutcome, CheckTarget, CodeCheck } from '../core/engine/checks';
-import { SECTION } from '../core/settingKeys';
+import { SETTING_NAMES } from '../core/settingKeys';
 import { describeDiagnostics, newDiagnostics, spliced, type Diag, type Splice } from './diagnosticDiff';
 import type { TsAnswer, TsClient } from './tsClient';
 import { chooseTypeScript, findConfig, TS_LANGUAGES, untitledPath, type TypeScriptChoice } from './tsLocate';
@@ -29,10 +29,9 @@ export function diagnosticsChecks(target: CheckTarget, settings: DiagnosticsSett
 }
 
 /** The command checks' setting (SETTING_NAMES.checks once that setting is declared with the command checks). */
-const CHECKS_SETTING = `${SECTION}.checks`;
 
 function unsupported(languageId: string, timeoutMs: number): CodeCheck {
-  const note = `diagnostics: ${languageId} has no in-process checker; add a command in ${CHECKS_SETTING}`;
+  const note = `diagnostics: ${languageId} has no in-process checker; add a command in ${SETTING_NAMES.checks}`;
   return { kind: 'diagnostics', name: languageId, timeoutMs, run: () => Promise.resolve({ status: 'not-checked', note }) };
 }
 

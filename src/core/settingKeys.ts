@@ -25,6 +25,7 @@ export const SETTING_KEYS = {
   historyKeepCode: 'history.keepCode',
   historyMaxRuns: 'history.maxRuns',
   prices: 'prices',
+  checks: 'checks',
 } as const;
 
 export type SettingKey = (typeof SETTING_KEYS)[keyof typeof SETTING_KEYS];

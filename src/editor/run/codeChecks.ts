@@ -3,10 +3,12 @@
 import * as vscode from 'vscode';
 import type { CheckSource } from '../../core/engine/checks';
 import { diagnosticsChecks, type DiagnosticsDeps } from '../../checks/diagnostics';
+import { commandChecks, type CommandCheckDeps } from '../../checks/commandCheck';
 import { currentScope, readSettings } from '../settings';
 
 export interface CheckSourceDeps {
   diagnostics: DiagnosticsDeps;
+  commands: CommandCheckDeps;
 }
 
 export function checkSource(deps: CheckSourceDeps): CheckSource {
@@ -15,6 +17,7 @@ export function checkSource(deps: CheckSourceDeps): CheckSource {
     const trusted = vscode.workspace.isTrusted;
     return [
       ...diagnosticsChecks(target, { timeoutMs: settings.diagnosticsTimeoutMs, trusted }, deps.diagnostics),
+      ...commandChecks(target, settings.checks.get(target.languageId) ?? [], deps.commands),
     ];
   };
 }
