@@ -30,11 +30,13 @@ const LAYERS: Rule[] = [
   { from: /^src\//, forbids: (e) => e.to === 'src/extension.ts', why: 'nothing imports the composition root' },
   // The feature folders, as their main files' headers say: each builds only on those before it.
   ...folderRule('core/warmth', /^src\/core\/(?!types\.ts$)/, 'core/warmth imports only core/types'),
-  ...folderRule('core/engine', /^src\/core\/(review|history|warmth|setup)\//, "core/engine imports none of core's feature folders"),
+  ...folderRule('core/engine', /^src\/core\/(review|history|warmth|setup|eval)\//, "core/engine imports none of core's feature folders"),
+  ...folderRule('core/eval', /^src\/core\/(review|history|warmth|setup)\//, 'core/eval imports only core/engine and core/types'),
   ...folderRule('editor/setup', /^src\/editor\/(run|review|chat|history|warmth)\//, 'editor/setup imports no other editor folder'),
   ...folderRule('editor/review', /^src\/editor\/(run|chat|history|warmth|setup)\//, 'editor/review imports no other editor folder'),
   ...folderRule('editor/history', /^src\/editor\/(run|chat|warmth|setup)\//, 'editor/history imports only review of the editor folders'),
-  ...folderRule('editor/run', /^src\/editor\/(chat|warmth)\//, 'editor/run never imports chat or warmth, which build on it'),
+  ...folderRule('editor/run', /^src\/editor\/(chat|warmth|eval)\//, 'editor/run never imports chat, warmth or eval, which build on it'),
+  ...folderRule('editor/eval', /^src\/editor\/(review|history|chat|warmth|setup)\//, 'editor/eval imports only run of the editor folders'),
 ];
 
 function folderRule(folder: string, forbidden: RegExp, why: string): Rule[] {
