@@ -5,7 +5,7 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { EvalTask, TestResult } from './evalTypes';
-import { runBoundedCommand } from './command';
+import { runBoundedCommand } from '../../checks/boundedCommand';
 
 const TAIL_LINES = 20;
 const TAIL_CHARS = 2000;
