@@ -41,7 +41,8 @@ interface Crafted {
  * A: right locally, judge accepts (true accept). B: wrong locally, judge accepts (false accept). C: right locally,
  * judge escalates (false escalation), the cloud right. D: wrong locally, judge escalates (true escalation), the
  * cloud right. E (refactor): no code block locally (a gate escalates, no judge), the cloud's answer does not parse.
- * The cloud-only baseline answers every task right.
+ * The cloud-only baseline answers every task right; B's false accept, continued to the cloud with the test's
+ * output, is recovered (E's was on the last tier: nothing to continue to).
  */
 async function crafted(): Promise<Crafted> {
   const ids = ['js-fix-sum-to', 'js-fix-leap-year', 'js-fix-chunk', 'js-fix-average-empty', 'js-refactor-format-user'];
@@ -54,7 +55,7 @@ async function crafted(): Promise<Crafted> {
   local.on(`judge:${LOCAL}`, accept(), accept('looks right'), escalate('the loop looks wrong'), escalate('empty input gives NaN'));
   cloud.on(CLOUD,
     cloudSays(await right(a)), // A: baseline
-    cloudSays(await right(b)), // B: baseline
+    cloudSays(await right(b)), cloudSays(await right(b)), // B: the false accept continued past its tier, baseline
     cloudSays(await right(c)), cloudSays(await right(c)), // C: cascade, baseline
     cloudSays(await right(d)), cloudSays(await right(d)), // D: cascade, baseline
     cloudSays(BROKEN), cloudSays(await right(e)), // E: cascade, baseline
@@ -143,13 +144,24 @@ describe('eval on scripted answers', function () {
   it('without baselines, makes no cloud call beyond the cascade', async () => {
     const set = await crafted();
     set.cloud.calls.length = 0;
-    // The cascade's own cloud answers are the 3rd, 5th and 7th queued: drop the baselines' ones.
+    // The cascade's own cloud answers are the 4th, 6th and 8th queued: drop the baselines' and the recovery's.
     const scripts = (set.cloud as unknown as { queues: Map<string, unknown[]> }).queues.get(CLOUD)!;
-    scripts.splice(0, scripts.length, scripts[2], scripts[4], scripts[6]);
+    scripts.splice(0, scripts.length, scripts[3], scripts[5], scripts[7]);
     const result = await runEval(set.tasks, { tiers: tiersOf(LOCAL, CLOUD), backends: { 'llama-swap': set.local, anthropic: set.cloud }, maxTokens: 1024, skills: [...BUILT_IN_SKILLS] });
     assert.equal(set.cloud.calls.length, 3);
     assert.equal(result.baselines?.cloudOnly, undefined);
     assert.equal(result.baselines?.localOnly?.passed, 2);
+    assert.equal(result.recovery, undefined);
+  });
+
+  it("continues a false accept's run past its tier with the test's output (its continuation), and counts what that recovers", () => {
+    const b = run.result.tasks[1];
+    assert.deepEqual(b.recovery, { fromTier: 1, accepted: { tierIndex: 1, model: CLOUD }, passed: true, costUsd: b.recovery!.costUsd, cloudCalls: 1 });
+    assert.equal(run.result.tasks[4].recovery, undefined, 'a false accept on the last tier has nothing to continue to');
+    assert.deepEqual({ ...run.result.recovery!, costUsd: Math.round(run.result.recovery!.costUsd * 1e6) }, { tried: 1, recovered: 1, cloudCalls: 1, costUsd: 3000 });
+    const told = run.set.cloud.calls[1].messages[1].content;
+    assert.match(told, /User feedback: the task's test failed on this answer; its output ends:[\s\S]*AssertionError/);
+    assert.match(told, /REJECTED ANSWER[\s\S]*return year % 4 === 0;/);
   });
 
   it('replays the recorded answers through a verifier alone (verifier-only) and measures its verdicts against the recorded tests', async () => {

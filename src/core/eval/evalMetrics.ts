@@ -101,5 +101,17 @@ export function summarize(tasks: TaskOutcome[], tiers: readonly Tier[], startedA
     perTier: tiers.map((t, i) => tierMetrics(t, i, tasks)),
     perSkill: skills.map((s) => groupMetrics(s, tasks.filter((t) => t.skill === s))),
     ...((cloudOnly || localOnly) && { baselines: { ...(cloudOnly && { cloudOnly }), ...(localOnly && { localOnly }) } }),
+    ...recoveryMetrics(tasks),
+  };
+}
+
+function recoveryMetrics(tasks: readonly TaskOutcome[]): Pick<EvalResult, 'recovery'> {
+  const tried = tasks.map((t) => t.recovery).filter((r) => r !== undefined);
+  if (!tried.length) return {};
+  return {
+    recovery: {
+      tried: tried.length, recovered: tried.filter((r) => r.passed).length,
+      costUsd: tried.reduce((s, r) => s + r.costUsd, 0), cloudCalls: tried.reduce((s, r) => s + r.cloudCalls, 0),
+    },
   };
 }

@@ -2,11 +2,11 @@
 // not) in a temporary copy, and measures the cascade's decisions against the tests. The tests, not a model, are
 // the ground truth; the baselines are the same tasks sent straight to the last tier, or the first tier taken as is.
 import type { Tier } from '../engine/chain';
-import { runChain, type Attempt, type RunResult } from '../engine/orchestrator';
+import { escalateByUser, runChain, type Attempt, type Resume, type RunResult } from '../engine/orchestrator';
 import { extractCode, fitToSelection } from '../engine/prompts';
 import type { Skill } from '../engine/skills';
 import { isUnpriced } from '../engine/accounting';
-import { EvalInputError, type AttemptOutcome, type BaselineOutcome, type EvalOptions, type EvalResult, type EvalTask, type TaskOutcome } from './evalTypes';
+import { EvalInputError, type AttemptOutcome, type BaselineOutcome, type EvalOptions, type EvalResult, type EvalTask, type RecoveryOutcome, type TaskOutcome } from './evalTypes';
 import { applyProposal, isSyntaxFailure, runTaskTest, splitAtRange, testPool } from './taskTest';
 import { promptTask, skillFor } from './taskPrompt';
 import { summarize } from './evalMetrics';
@@ -46,10 +46,11 @@ interface Heard {
   judged: Set<number>;
 }
 
-async function chain(tiers: Tier[], task: EvalTask, skill: Skill, options: EvalOptions, heard: Heard): Promise<{ result: RunResult; ms: number }> {
+async function chain(tiers: Tier[], task: EvalTask, skill: Skill, options: EvalOptions, heard: Heard, resume?: Resume): Promise<{ result: RunResult; ms: number }> {
   const started = performance.now();
   const result = await runChain({
     tiers, backends: options.backends, skill, task: promptTask(task), maxTokens: options.maxTokens,
+    ...(resume && { resume }),
     ...(options.verifierModel && { verifierModel: options.verifierModel }),
     ...(options.prices && { prices: options.prices }),
     ...(options.signal && { signal: options.signal }),
@@ -86,6 +87,9 @@ async function evalTask(task: EvalTask, skill: Skill, options: EvalOptions, pool
   const attempts = await testAttempts(task, skill, result.attempts, heard, pool, options.signal);
   const testMs = performance.now() - testStarted;
   const acceptedAttempt = result.accepted ? attempts.find((a) => a.attempt.tierIndex === result.accepted!.tierIndex && a.attempt.verdict === 'accept') : undefined;
+  const falseAccept = acceptedAttempt?.test && !acceptedAttempt.test.passed;
+  const recovery = options.baselines && falseAccept && result.continuation && result.continuation.nextTier < options.tiers.length && !options.signal?.aborted
+    ? await recover(task, skill, options, pool, result, acceptedAttempt.test!.tail) : undefined;
   const cloudOnly = options.baselines && !options.signal?.aborted ? await cloudBaseline(task, skill, options, pool) : undefined;
   const first = attempts[0];
   const localOnly: BaselineOutcome | undefined = first && options.tiers[0].kind === 'local'
@@ -103,6 +107,25 @@ async function evalTask(task: EvalTask, skill: Skill, options: EvalOptions, pool
     unpriced: attempts.filter((a) => isUnpriced(a.attempt)).length,
     cloudCalls: cloudCallsOf(attempts),
     ...((cloudOnly || localOnly) && { baselines: { ...(cloudOnly && { cloudOnly }), ...(localOnly && { localOnly }) } }),
+    ...(recovery && { recovery }),
+  };
+}
+
+/**
+ * A false accept's run continued past its accepted tier (its continuation), the failing test's output as the
+ * rejection: what the chain would have given had a check caught it (a test as a command check, issue 24).
+ */
+async function recover(task: EvalTask, skill: Skill, options: EvalOptions, pool: ReturnType<typeof testPool>, run: RunResult, tail: string): Promise<RecoveryOutcome> {
+  const c = run.continuation!;
+  const heard: Heard = { text: new Map(), judged: new Set() };
+  const resume = escalateByUser(c, options.tiers, `the task's test failed on this answer; its output ends:\n${tail}`);
+  const { result } = await chain(options.tiers, task, skill, options, heard, resume);
+  const fresh = result.attempts.slice(resume.attempts.length);
+  const attempts = await testAttempts(task, skill, fresh, heard, pool, options.signal);
+  const accepted = result.accepted ? attempts.find((a) => a.attempt.tierIndex === result.accepted!.tierIndex && a.attempt.verdict === 'accept') : undefined;
+  return {
+    fromTier: c.nextTier, ...(result.accepted && { accepted: result.accepted }), passed: accepted?.test?.passed ?? false,
+    costUsd: attempts.reduce((s, a) => s + (a.attempt.costUsd ?? 0), 0), cloudCalls: cloudCallsOf(attempts),
   };
 }
 

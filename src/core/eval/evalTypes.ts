@@ -105,6 +105,16 @@ export interface TaskOutcome {
   unpriced: number;
   cloudCalls: number;
   baselines?: { cloudOnly?: BaselineOutcome; localOnly?: BaselineOutcome };
+  /** After a false accept (with baselines): the same run continued past the accepted tier, told the test's failure. */
+  recovery?: RecoveryOutcome;
+}
+
+export interface RecoveryOutcome {
+  fromTier: number;
+  accepted?: { tierIndex: number; model: string };
+  passed: boolean;
+  costUsd: number;
+  cloudCalls: number;
 }
 
 export interface Rate {
@@ -160,6 +170,8 @@ export interface EvalResult {
   perTier: GroupMetrics[];
   perSkill: GroupMetrics[];
   baselines?: { cloudOnly?: BaselineMetrics; localOnly?: BaselineMetrics };
+  /** False accepts below the last tier, continued past it with the test's failure as feedback: how many then passed. */
+  recovery?: { tried: number; recovered: number; costUsd: number; cloudCalls: number };
   /** verifier-only: the replayed verdicts against the recorded tests. */
   verifier?: { model: string; judge: JudgeMetrics; verdicts: { id: string; tierIndex: number; verdict: string; passed: boolean; feedback?: string }[] };
   /** Eval's own time beyond the servers' and the tests': total wall time less runs and tests, per task. */

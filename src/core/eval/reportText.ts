@@ -53,6 +53,7 @@ export function headline(r: EvalResult): [string, string][] {
   if (cloud) rows.push([`Cloud-only baseline (${cloud.model})`, `pass ${pct({ n: cloud.passed, of: cloud.tasks })}, ${cloud.cloudCalls} calls, ${usd(cloud.costUsd)}, ${secs(cloud.msPerTask)} per task`]);
   const local = r.baselines?.localOnly;
   if (local) rows.push([`Local-only baseline (${local.model}, first answer as is)`, `pass ${pct({ n: local.passed, of: local.tasks })}, 0 cloud calls, ${secs(local.msPerTask)} per task`]);
+  if (r.recovery) rows.push(['False accepts recovered by escalating with the test\'s output', `${r.recovery.recovered} of ${r.recovery.tried}, ${r.recovery.cloudCalls} cloud calls, ${usd(r.recovery.costUsd)}`]);
   if (r.verifier) rows.push([`Verifier-only replay (${r.verifier.model})`, `precision ${ratio(r.verifier.judge.precision)}, recall ${ratio(r.verifier.judge.recall)} over ${r.verifier.verdicts.length} answers`]);
   return rows;
 }
