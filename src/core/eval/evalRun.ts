@@ -26,7 +26,7 @@ export async function runEval(tasks: EvalTask[], options: EvalOptions): Promise<
   for (const [i, task] of tasks.entries()) {
     if (options.signal?.aborted) break;
     const outcome = await evalTask(task, skills[i], options, pool);
-    measured += outcome.ms + outcome.testMs + (outcome.baselines?.cloudOnly?.ms ?? 0);
+    measured += outcome.ms + outcome.testMs + (outcome.baselines?.cloudOnly?.ms ?? 0) + (outcome.baselines?.cloudOnly?.testMs ?? 0) + (outcome.recovery?.ms ?? 0);
     outcomes.push(outcome);
     options.onEvent?.(progressLine(i + 1, tasks.length, outcome));
   }
@@ -116,6 +116,7 @@ async function evalTask(task: EvalTask, skill: Skill, options: EvalOptions, pool
  * rejection: what the chain would have given had a check caught it (a test as a command check, issue 24).
  */
 async function recover(task: EvalTask, skill: Skill, options: EvalOptions, pool: ReturnType<typeof testPool>, run: RunResult, tail: string): Promise<RecoveryOutcome> {
+  const started = performance.now();
   const c = run.continuation!;
   const heard: Heard = { text: new Map(), judged: new Set() };
   const resume = escalateByUser(c, options.tiers, `the task's test failed on this answer; its output ends:\n${tail}`);
@@ -125,7 +126,7 @@ async function recover(task: EvalTask, skill: Skill, options: EvalOptions, pool:
   const accepted = result.accepted ? attempts.find((a) => a.attempt.tierIndex === result.accepted!.tierIndex && a.attempt.verdict === 'accept') : undefined;
   return {
     fromTier: c.nextTier, ...(result.accepted && { accepted: result.accepted }), passed: accepted?.test?.passed ?? false,
-    costUsd: attempts.reduce((s, a) => s + (a.attempt.costUsd ?? 0), 0), cloudCalls: cloudCallsOf(attempts),
+    costUsd: attempts.reduce((s, a) => s + (a.attempt.costUsd ?? 0), 0), cloudCalls: cloudCallsOf(attempts), ms: performance.now() - started,
   };
 }
 
@@ -139,10 +140,11 @@ async function cloudBaseline(task: EvalTask, skill: Skill, options: EvalOptions,
   const last = options.tiers[options.tiers.length - 1];
   const heard: Heard = { text: new Map(), judged: new Set() };
   const { result, ms } = await chain([last], task, skill, options, heard);
+  const testStarted = performance.now();
   const attempts = await testAttempts(task, skill, result.attempts, heard, pool, options.signal);
   const answer = attempts.find((a) => a.attempt.verdict === 'accept') ?? attempts[0];
   return {
-    model: last.model, passed: result.status === 'accepted' && (answer?.test?.passed ?? false), ms,
+    model: last.model, passed: result.status === 'accepted' && (answer?.test?.passed ?? false), ms, testMs: performance.now() - testStarted,
     costUsd: attempts.reduce((s, a) => s + (a.attempt.costUsd ?? 0), 0), cloudCalls: cloudCallsOf(attempts),
     ...(answer?.test && { test: answer.test }),
   };

@@ -81,7 +81,10 @@ export interface BaselineOutcome {
   passed: boolean;
   costUsd?: number;
   cloudCalls: number;
+  /** Its run's wall time (servers and checks), without its test. */
   ms: number;
+  /** Its test's wall time. */
+  testMs?: number;
   test?: TestResult;
 }
 
@@ -115,6 +118,8 @@ export interface RecoveryOutcome {
   passed: boolean;
   costUsd: number;
   cloudCalls: number;
+  /** Its run and tests, wall time. */
+  ms: number;
 }
 
 export interface Rate {

@@ -22,7 +22,7 @@ function rateBars(title: string, groups: readonly GroupMetrics[], series: readon
   if (!groups.length) return '';
   const band = ROW * series.length + 8;
   const h = groups.length * band + 24;
-  const scale = W - LABEL - 60;
+  const scale = W - LABEL - 110;
   const rows = groups.map((g, gi) => {
     const y0 = gi * band;
     const bars = series.map((s, si) => {
@@ -33,7 +33,7 @@ function rateBars(title: string, groups: readonly GroupMetrics[], series: readon
     }).join('');
     return `<text class="label" x="0" y="${y0 + ROW - 8}">${e(g.key.length > 28 ? `${g.key.slice(0, 27)}…` : g.key)}</text>${bars}`;
   }).join('');
-  const legend = series.map((s, i) => `<rect class="${s.cls}" x="${LABEL + i * 150}" y="${h - 14}" width="10" height="10"/><text class="value" x="${LABEL + i * 150 + 14}" y="${h - 5}">${e(s.name)}</text>`).join('');
+  const legend = series.map((s, i) => `<rect class="${s.cls}" x="${i * 150}" y="${h - 14}" width="10" height="10"/><text class="value" x="${i * 150 + 14}" y="${h - 5}">${e(s.name)}</text>`).join('');
   return `<h2>${e(title)}</h2><svg role="img" aria-label="${e(title)}" width="${W}" height="${h}" viewBox="0 0 ${W} ${h}">${rows}${legend}</svg>`;
 }
 
@@ -46,7 +46,7 @@ function costChart(r: EvalResult): string {
   const local = r.baselines?.localOnly;
   if (local) bars.push({ name: `Local only (${local.model})`, cost: local.costUsd, pass: { n: local.passed, of: local.tasks } });
   const max = Math.max(...bars.map((b) => b.cost), 1e-9);
-  const scale = W - LABEL - 120;
+  const scale = W - LABEL - 200;
   const h = bars.length * ROW + 8;
   const rows = bars.map((b, i) => `<text class="label" x="0" y="${i * ROW + 14}">${e(b.name.length > 28 ? `${b.name.slice(0, 27)}…` : b.name)}</text>`
     + `<rect class="cost" x="${LABEL}" y="${i * ROW + 2}" width="${((scale * b.cost) / max).toFixed(1)}" height="${ROW - 6}"><title>${e(`${b.name}: ${usd(b.cost)}`)}</title></rect>`
