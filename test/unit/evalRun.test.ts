@@ -156,7 +156,7 @@ describe('eval on scripted answers', function () {
 
   it("continues a false accept's run past its tier with the test's output (its continuation), and counts what that recovers", () => {
     const b = run.result.tasks[1];
-    assert.deepEqual(b.recovery, { fromTier: 1, accepted: { tierIndex: 1, model: CLOUD }, passed: true, costUsd: b.recovery!.costUsd, cloudCalls: 1 });
+    assert.deepEqual(b.recovery, { fromTier: 1, accepted: { tierIndex: 1, model: CLOUD }, passed: true, costUsd: b.recovery!.costUsd, cloudCalls: 1, ms: b.recovery!.ms });
     assert.equal(run.result.tasks[4].recovery, undefined, 'a false accept on the last tier has nothing to continue to');
     assert.deepEqual({ ...run.result.recovery!, costUsd: Math.round(run.result.recovery!.costUsd * 1e6) }, { tried: 1, recovered: 1, cloudCalls: 1, costUsd: 3000 });
     const told = run.set.cloud.calls[1].messages[1].content;
