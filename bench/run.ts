@@ -1,7 +1,7 @@
 // `npm run bench [-- --quick] [-- --only=1,3] [-- --server URL]`: the benchmarks (1–6 of issue 6, 7 the syntax gate, 8
 // the judge's prompt cache against a genuine llama-server: ../shared/bin's, or the one at URL, 9–10 the history, 11 carrying a keystroke
 // into a proposal, 12 the live draft's CPU on a long answer, 13 the diagnostics gate, 14 the command gate's overhead and
-// its shadow copy), a table on stdout and, for
+// its shadow copy, 15 the eval's own overhead per task), a table on stdout and, for
 // a full run of all of them, bench/RESULTS.md. Benchmarks, not tests: a figure that misses its target is
 // reported, never a failure; the exit code is 1 only when a benchmark could not run or a run went wrong
 // (a run not completed, cross-talk between runs, a host start that failed).
@@ -23,6 +23,7 @@ import { carryBench, type CarryBenchResult } from './carry';
 import { draftCpuBench, type DraftCpuResult } from './draftCpu';
 import { diagnosticsGateBench, type DiagnosticsGateResult } from './diagnosticsGate';
 import { commandGateBench, type CommandGateResult } from './commandGate';
+import { evalBench, GENERATION_MS, JUDGE_MS, type EvalBenchResult } from './eval';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -39,6 +40,7 @@ interface Plan {
   draft: { kib: number; runs: number; baselineRuns: number };
   diagnostics: { iterations: number; freshRuns: number };
   commands: { iterations: number; sources: number; dependencies: number; copies: number };
+  eval: { rounds: number; tasks: number };
 }
 
 const FULL: Plan = {
@@ -54,6 +56,7 @@ const FULL: Plan = {
   draft: { kib: 256, runs: 5, baselineRuns: 1 },
   diagnostics: { iterations: 100, freshRuns: 10 },
   commands: { iterations: 50, sources: 2000, dependencies: 5000, copies: 3 },
+  eval: { rounds: 3, tasks: 14 },
 };
 
 /** Proves every benchmark works, in about a minute; its figures are not the results. */
@@ -70,6 +73,7 @@ const QUICK: Plan = {
   draft: { kib: 32, runs: 1, baselineRuns: 1 },
   diagnostics: { iterations: 6, freshRuns: 2 },
   commands: { iterations: 5, sources: 300, dependencies: 500, copies: 1 },
+  eval: { rounds: 1, tasks: 3 },
 };
 
 const log = (line: string) => console.log(`[bench] ${line}`);
@@ -215,6 +219,14 @@ function commandRows(r: CommandGateResult): Row[] {
   ];
 }
 
+function evalRow(r: EvalBenchResult): Row {
+  return {
+    n: '15', what: `Eval's own overhead per task beyond the servers' and the tests' time: ${r.tasks} JavaScript tasks of eval/tasks through one local tier judged by its own model (in-process server: ${GENERATION_MS} ms a generation, ${JUDGE_MS} ms a verdict), each answer tested in a temporary copy (made and removed: ${ms(r.setup)}, counted with the tests); ${r.rounds} rounds`,
+    ours: ms(r.ours), baseline: `bare loop (the same two requests and the same test run; no engine, no eval): ${ms(r.bare)}`,
+    ratio: `eval and engine beyond the bare loop: ${ms(r.difference)} (paired per task)`, target: '≤ 20 ms', result: verdict(r.ours.median <= 20),
+  };
+}
+
 function judgeRow(r: JudgeCacheResult | undefined): Row {
   const what = 'Judge prompt evaluated afresh by a genuine llama-server: the self-judge continuing the generation\'s conversation vs the old judge with a prompt of its own, each right after its own generation, interleaved';
   if (!r) return { n: '8', what, ours: 'skipped: needs a genuine llama-server (../shared/bin/llama-server, or `npm run bench -- --server URL`)', baseline: '', ratio: '', target: '≤ 15 %', result: 'info' };
@@ -320,6 +332,7 @@ interface Results {
   draft?: DraftCpuResult;
   diagnostics?: DiagnosticsGateResult;
   commands?: CommandGateResult;
+  eval?: EvalBenchResult;
   errors: string[];
   durations: Record<string, number>;
 }
@@ -398,6 +411,12 @@ function details(plan: Plan, r: Results): string {
       `- gate: ${ms(c.gate)}; direct: ${ms(c.direct)}; overhead ${ms(c.overhead)}`,
       `- shadow copy: ${ms(c.copy, 0)} (${c.copyStats.files} files, ${kib(c.copyStats.bytes)}, ${c.copyStats.links} links); removal ${ms(c.remove, 0)}; links only ${ms(c.linksOnly, 0)}; full copy ${ms(c.fullCopy, 0)}`, '');
   }
+  if (r.eval) {
+    const e = r.eval;
+    out.push('### 15. The eval\'s own overhead per task', '',
+      `Method: \`runEval\` (out/src) over the first ${e.tasks} JavaScript tasks of eval/tasks, chain [qwen-7b] judged by its own model, against an in-process ChatBackend that waits ${GENERATION_MS} ms per generation and ${JUDGE_MS} ms per verdict and answers each task's reference (so each answer is accepted and tested once, no test overlapping another). Per task: its wall time (between the eval's progress lines) less the server's busy time in that window and the test's time (the command from spawn to exit, plus the temporary copy made and removed, which the test needs by design: ${ms(e.setup)}). What is left is the engine's and the eval's own work: prompts, streaming, extraction, bookkeeping, metrics. Baseline, interleaved by round in the same process: a bare loop making the same two requests and the same \`runTaskTest\`, with neither the engine nor the eval.`, '',
+      `- Eval: ${ms(e.ours)} per task; bare loop: ${ms(e.bare)}; paired difference ${ms(e.difference)}`, '');
+  }
   return out.join('\n');
 }
 
@@ -432,6 +451,7 @@ async function main(): Promise<number> {
   if (want('11')) results.carry = await section('carry', () => Promise.resolve(carryBench(plan.carry)));
   if (want('12')) results.draft = await section('live draft', () => Promise.resolve(draftCpuBench(plan.draft)));
   if (want('14')) results.commands = await section('command gate', () => commandGateBench(plan.commands));
+  if (want('15')) results.eval = await section('eval', () => evalBench({ ...plan.eval, log }));
   const given = args.includes('--server') ? args[args.indexOf('--server') + 1] : undefined;
   if (want('8')) {
     results.judge = await section('judge cache', async () => {
@@ -474,6 +494,7 @@ async function main(): Promise<number> {
   if (results.carry) rows.push(...carryRows(results.carry));
   if (results.draft) rows.push(draftRow(results.draft));
   if (results.commands) rows.push(...commandRows(results.commands));
+  if (results.eval) rows.push(evalRow(results.eval));
   if (results.concurrency) rows.push(...concurrencyRows(results.concurrency.lockstep, results.concurrency.spread, results.concurrency.sequential));
   const elapsed = (Date.now() - started) / 1000;
   const durations = Object.entries(results.durations).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ');
