@@ -83,6 +83,15 @@ export function attemptLine(a: Attempt, count: number): string {
   return a.feedback ? `${line} — ${a.feedback}` : line;
 }
 
+/** An attempt's line and the notes under it (syntax gate, detail, the judge's cache), as the log and the command line print them. */
+export function attemptLines(a: Attempt, count: number): string[] {
+  const lines = [`  ${attemptLine(a, count)}`];
+  if (a.syntaxNote) lines.push(`    ${a.syntaxNote}`);
+  if (a.detail) lines.push(`    detail: ${a.detail}`);
+  if (a.judgePrompt) lines.push(`    ${judgePromptLine(a.judgePrompt)}`);
+  return lines;
+}
+
 /** "judge prompt: 44 tokens evaluated, 895 from the server's cache (95 %)" — what the cache-sharing judge saved. */
 export function judgePromptLine(p: { evaluated: number; cached: number }): string {
   const total = p.evaluated + p.cached;
