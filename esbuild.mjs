@@ -1,7 +1,7 @@
 // Bundles the extension. The Anthropic SDK and undici go into files of their own, required only
 // on first use (a cloud tier; the first HTTP request), so activation never parses them.
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -33,6 +33,12 @@ const builds = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [lazyModules] },
   { ...common, entryPoints: ['src/backends/anthropicSdkEntry.ts'], outfile: 'dist/anthropic-sdk.js' },
   { ...common, entryPoints: ['src/backends/undiciEntry.ts'], outfile: 'dist/undici.js' },
+  // The `hyperguild` command (package.json bin): the same lazy bundles and grammars beside it. jsonc-parser's
+  // "main" is a UMD build esbuild cannot follow, so its ES module build is taken.
+  {
+    ...common, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli.js', plugins: [lazyModules], external: [],
+    mainFields: ['module', 'main'], banner: { js: '#!/usr/bin/env node' },
+  },
 ];
 
 // The syntax gate's Tree-sitter runtime and exactly the grammars src/syntax/grammars.json maps, loaded at run time.
@@ -52,9 +58,10 @@ if (watch) {
   console.log('[esbuild] watching');
 } else {
   const results = await Promise.all(builds.map((options) => esbuild.build(options)));
+  chmodSync('dist/cli.js', 0o755);
   for (const [i, result] of results.entries()) {
     const [file, info] = Object.entries(result.metafile.outputs).find(([f]) => f.endsWith('.js'));
-    const when = ['', ' (loaded on the first cloud tier)', ' (loaded on the first request to llama-swap)'][i];
+    const when = ['', ' (loaded on the first cloud tier)', ' (loaded on the first request to llama-swap)', ' (the hyperguild command)'][i];
     console.log(`[esbuild] ${file} ${(info.bytes / 1024).toFixed(1)} KiB${when}`);
   }
 }
