@@ -2,7 +2,7 @@
 // on stderr as the log's lines, the accepted answer as a unified diff on stdout, or written with --write.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createTwoFilesPatch } from 'diff';
+import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { runChain, type RunResult, type WarmthSource } from '../core/engine/orchestrator';
 import { attemptLines, outcomeLine, runHeader } from '../core/engine/report';
 import type { Skill } from '../core/engine/skills';
@@ -91,7 +91,7 @@ export async function runCommand(args: string[], ctx: CliContext): Promise<numbe
 /** The accepted answer: a diff on stdout, or written to the file when it is still as the run read it. */
 function deliver(write: boolean, target: LoadedTarget, proposal: string, ctx: CliContext): number {
   const next = target.text.slice(0, target.start) + proposal + target.text.slice(target.end);
-  const patch = () => createTwoFilesPatch(`a/${target.display}`, `b/${target.display}`, target.text, next);
+  const patch = () => createTwoFilesPatch(`a/${target.display}`, `b/${target.display}`, target.text, next, undefined, undefined, { headerOptions: FILE_HEADERS_ONLY });
   if (!write) {
     ctx.stdout.write(patch());
     return EXIT.accepted;

@@ -2,6 +2,7 @@
 // llama-swap (a diff on stdout, --write, exhausted, settings read from .vscode/settings.json), the key kept out of
 // its output, Ctrl-C, and the built bin.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parsePatch } from 'diff';
@@ -129,6 +130,9 @@ describe('hyperguild run against the fake llama-swap', function () {
     assert.equal(patch.newFileName, 'b/src/math.ts');
     assert.deepEqual(patch.hunks.flatMap((h) => h.lines.filter((l) => /^[-+]/.test(l))), ['-  return a - b;', '+  return a + b;']);
     assert.equal(fs.readFileSync(path.join(ws.dir, 'src/math.ts'), 'utf8'), SOURCE, 'without --write the file is not touched');
+    assert.ok(ran.stdout.startsWith('--- a/src/math.ts\n+++ b/src/math.ts\n'), ran.stdout);
+    execFileSync('git', ['apply', '-'], { cwd: ws.dir, input: ran.stdout, timeout: 10_000 });
+    assert.equal(fs.readFileSync(path.join(ws.dir, 'src/math.ts'), 'utf8'), SOURCE.replace('a - b', 'a + b'), 'git apply takes the diff');
   });
 
   it('--write applies the accepted answer to the file, and prints no diff', async () => {
