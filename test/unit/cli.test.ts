@@ -11,6 +11,8 @@ import { FakeAnthropic } from '../fakes/fakeAnthropic';
 import { assertOneSentence } from '../support/checks';
 import { buildCli, CLI, errorSentence, REPO, runCli, spawnCli, workspace } from '../support/cli';
 import { parseChain } from '../../src/core/engine/chain';
+import { loadTarget } from '../../src/cli/fileTarget';
+import { workspaceSettings } from '../../src/cli/workspaceSettings';
 
 const SOURCE = '// math helpers\nexport function add(a: number, b: number): number {\n  return a - b;\n}\n\nexport const two = add(1, 1);\n';
 const FIXED = 'export function add(a: number, b: number): number {\n  return a + b;\n}';
@@ -293,6 +295,46 @@ describe('hyperguild: the built bin (dist/cli.js)', function () {
       assert.equal(fs.readFileSync(path.join(ws.dir, 'src/math.ts'), 'utf8'), SOURCE);
     } finally {
       await fake.close();
+    }
+  });
+});
+
+describe('hyperguild: the file\'s lines as the engine\'s task, and the settings\' defaults', () => {
+  it('whole lines, the context lines either side (bounded), the file\'s CRLF line ending, a last line without a break', () => {
+    const crlf = 'one\r\ntwo\r\nthree\r\nfour\r\nfive';
+    const ws = workspace({ 'a.ts': crlf });
+    try {
+      const t = loadTarget({ file: 'a.ts', startLine: 3, endLine: 5 }, ws.dir, ws.dir, 1);
+      assert.equal(t.task.selection, 'three\r\nfour\r\nfive');
+      assert.equal(t.task.before, 'two');
+      assert.equal(t.task.after, '');
+      assert.equal(t.task.eol, '\r\n');
+      assert.equal(t.task.languageId, 'typescript');
+      assert.equal(t.display, 'a.ts');
+      assert.equal(crlf.slice(t.start, t.end), t.task.selection);
+      const first = loadTarget({ file: 'a.ts', startLine: 1, endLine: 1 }, ws.dir, ws.dir, 2);
+      assert.deepEqual([first.task.selection, first.task.before, first.task.after], ['one', '', 'two\r\nthree']);
+      assert.equal(loadTarget({ file: 'a.ts', startLine: 2, endLine: 2 }, ws.dir, ws.dir, 0).task.after, '', 'contextLines 0: none');
+    } finally {
+      ws.remove();
+    }
+  });
+
+  it('without a settings file the extension\'s defaults apply (package.json), and the flags\' values override them', () => {
+    const ws = workspace({});
+    try {
+      const manifest = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
+      const { settings, file } = workspaceSettings(ws.dir, {});
+      assert.equal(file, undefined);
+      assert.deepEqual(settings.tiers?.map((t) => t.model), manifest.contributes.configuration.properties['hyperguild.chain'].default);
+      assert.equal(settings.llamaSwapUrl, 'http://127.0.0.1:8080');
+      assert.equal(settings.contextLines, 40);
+      assert.deepEqual(settings.problems, []);
+      const flagged = workspaceSettings(ws.dir, { chain: ['a', 'claude-b'], llamaSwapUrl: 'http://127.0.0.1:9999' }).settings;
+      assert.deepEqual(flagged.tiers?.map((t) => `${t.model}:${t.kind}`), ['a:local', 'claude-b:cloud']);
+      assert.equal(flagged.llamaSwapUrl, 'http://127.0.0.1:9999');
+    } finally {
+      ws.remove();
     }
   });
 });
