@@ -1,0 +1,7 @@
+'use strict';
+
+function unique(items) {
+  return [...new Set(items)];
+}
+
+module.exports = { unique };

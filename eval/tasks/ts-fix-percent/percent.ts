@@ -1,0 +1,5 @@
+/** `part` as a whole-number percentage of `total`, rounded to the nearest; 0 when total is 0. */
+export function percent(part: number, total: number): number {
+  if (total === 0) return 0;
+  return Math.floor((part / total) * 100);
+}
