@@ -2,20 +2,9 @@
 // from an editor's selection (whole lines, the context lines around them, the file's line ending).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { languageOf } from '../core/engine/languages';
 import type { Task } from '../core/engine/prompts';
 import { UsageError } from './usage';
-
-/** VS Code's language id for a file name's extension (the syntax gate and the prompt use it). */
-const LANGUAGES: Record<string, string> = {
-  '.ts': 'typescript', '.mts': 'typescript', '.cts': 'typescript', '.tsx': 'typescriptreact',
-  '.js': 'javascript', '.mjs': 'javascript', '.cjs': 'javascript', '.jsx': 'javascriptreact',
-  '.py': 'python', '.go': 'go', '.rs': 'rust', '.java': 'java', '.cs': 'csharp',
-  '.cpp': 'cpp', '.cc': 'cpp', '.cxx': 'cpp', '.hpp': 'cpp', '.h': 'c', '.c': 'c',
-  '.rb': 'ruby', '.php': 'php', '.sh': 'shellscript', '.bash': 'shellscript', '.css': 'css',
-  '.ps1': 'powershell', '.ini': 'ini', '.json': 'json', '.md': 'markdown', '.html': 'html', '.yaml': 'yaml', '.yml': 'yaml',
-};
-
-export const languageOf = (file: string): string => LANGUAGES[path.extname(file).toLowerCase()] ?? 'plaintext';
 
 export interface TargetSpec {
   file: string;

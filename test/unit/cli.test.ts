@@ -259,6 +259,29 @@ describe('hyperguild eval: the command line around the eval engine', () => {
   });
 });
 
+describe('hyperguild eval end to end: the engine on a task of eval/tasks, the fake llama-swap answering', function () {
+  this.timeout(30_000);
+  it('runs the task, writes the three reports to --out, prints the headline and per-tier table and the paths, exit 0', async () => {
+    const reference = fs.readFileSync(path.join(REPO, 'eval/tasks/js-fix-leap-year/reference.js'), 'utf8').split('\n').slice(3, 6).join('\n');
+    const fake = await FakeLlamaSwap.start({ models: [{ id: 'qwen-7b' }], loaded: 'qwen-7b', responder: (r) => (isJudge(r) ? verdict('accept', 'correct') : text('```js\n', `${reference}\n`, '```\n')) });
+    const ws = workspace({});
+    try {
+      const ran = await runCli(['eval', path.join(REPO, 'eval/tasks/js-fix-leap-year'), '--out', 'report', '--chain', 'qwen-7b', '--llama-swap-url', fake.url], { cwd: ws.dir });
+      assert.equal(ran.code, 0, ran.stderr);
+      assert.match(ran.stdout, /^Tasks +1$/m);
+      assert.match(ran.stdout, /^Pass rate \(accepted answer passes its test\) +100 % \(1\/1\)$/m);
+      assert.match(ran.stdout, /^Tier +Accepted +False accepts/m);
+      assert.match(ran.stdout, /^Markdown: report\/\S+\.md\nHTML: report\/\S+\.html\nJSON: report\/\S+\.json$/m);
+      const json = /^JSON: (\S+)$/m.exec(ran.stdout)![1];
+      const recorded = JSON.parse(fs.readFileSync(path.join(ws.dir, json), 'utf8')) as { tasks: { accepted?: { model: string } }[] };
+      assert.equal(recorded.tasks[0].accepted?.model, 'qwen-7b');
+    } finally {
+      ws.remove();
+      await fake.close();
+    }
+  });
+});
+
 describe('hyperguild: the built bin (dist/cli.js)', function () {
   this.timeout(60_000);
   let ws: ReturnType<typeof workspace>;
