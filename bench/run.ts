@@ -1,6 +1,6 @@
 // `npm run bench [-- --quick] [-- --only=1,3] [-- --server URL]`: the benchmarks (1–6 of issue 6, 7 the syntax gate, 8
 // the judge's prompt cache against a genuine llama-server: ../shared/bin's, or the one at URL, 9–10 the history, 11 carrying a keystroke
-// into a proposal, 12 the live draft's CPU on a long answer), a table on stdout and, for
+// into a proposal, 12 the live draft's CPU on a long answer, 13 the eval's own overhead per task), a table on stdout and, for
 // a full run of all of them, bench/RESULTS.md. Benchmarks, not tests: a figure that misses its target is
 // reported, never a failure; the exit code is 1 only when a benchmark could not run or a run went wrong
 // (a run not completed, cross-talk between runs, a host start that failed).
@@ -20,6 +20,7 @@ import { benchServer, judgeCacheBench, percent, type JudgeCacheResult } from './
 import { historyBench, type HistoryBenchResult } from './history';
 import { carryBench, type CarryBenchResult } from './carry';
 import { draftCpuBench, type DraftCpuResult } from './draftCpu';
+import { evalBench, GENERATION_MS, JUDGE_MS, type EvalBenchResult } from './eval';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -34,6 +35,7 @@ interface Plan {
   history: { appends: number; runs: number; reports: number; tooltipRuns: number };
   carry: { keystrokes: number; wholeDocument: number };
   draft: { kib: number; runs: number; baselineRuns: number };
+  eval: { rounds: number; tasks: number };
 }
 
 const FULL: Plan = {
@@ -47,6 +49,7 @@ const FULL: Plan = {
   history: { appends: 1000, runs: 10_000, reports: 10, tooltipRuns: 15_000 },
   carry: { keystrokes: 500, wholeDocument: 10 },
   draft: { kib: 256, runs: 5, baselineRuns: 1 },
+  eval: { rounds: 3, tasks: 14 },
 };
 
 /** Proves every benchmark works, in about a minute; its figures are not the results. */
@@ -61,6 +64,7 @@ const QUICK: Plan = {
   history: { appends: 50, runs: 10_000, reports: 2, tooltipRuns: 15_000 },
   carry: { keystrokes: 50, wholeDocument: 3 },
   draft: { kib: 32, runs: 1, baselineRuns: 1 },
+  eval: { rounds: 1, tasks: 3 },
 };
 
 const log = (line: string) => console.log(`[bench] ${line}`);
@@ -182,6 +186,14 @@ function draftRow(r: DraftCpuResult): Row {
   };
 }
 
+function evalRow(r: EvalBenchResult): Row {
+  return {
+    n: '13', what: `Eval's own overhead per task beyond the servers' and the tests' time: ${r.tasks} JavaScript tasks of eval/tasks through one local tier judged by its own model (in-process server: ${GENERATION_MS} ms a generation, ${JUDGE_MS} ms a verdict), each answer tested in a temporary copy (made and removed: ${ms(r.setup)}, counted with the tests); ${r.rounds} rounds`,
+    ours: ms(r.ours), baseline: `bare loop (the same two requests and the same test run; no engine, no eval): ${ms(r.bare)}`,
+    ratio: `eval and engine beyond the bare loop: ${ms(r.difference)} (paired per task)`, target: '≤ 20 ms', result: verdict(r.ours.median <= 20),
+  };
+}
+
 function judgeRow(r: JudgeCacheResult | undefined): Row {
   const what = 'Judge prompt evaluated afresh by a genuine llama-server: the self-judge continuing the generation\'s conversation vs the old judge with a prompt of its own, each right after its own generation, interleaved';
   if (!r) return { n: '8', what, ours: 'skipped: needs a genuine llama-server (../shared/bin/llama-server, or `npm run bench -- --server URL`)', baseline: '', ratio: '', target: '≤ 15 %', result: 'info' };
@@ -285,6 +297,7 @@ interface Results {
   history?: HistoryBenchResult;
   carry?: CarryBenchResult;
   draft?: DraftCpuResult;
+  eval?: EvalBenchResult;
   errors: string[];
   durations: Record<string, number>;
 }
@@ -356,6 +369,12 @@ function details(plan: Plan, r: Results): string {
       `- Hyperguild: ${ms(d.ours.cpuMs, 0)} of CPU for the whole answer, ${d.ours.updates} updates (every completed line while the code is under 16 KiB, at most 10 a second; then each time it has grown by a quarter), ${d.ours.scanned} characters read (${num(d.ours.scanned / d.answerChars, 1)}× the answer)`,
       `- Before: ${ms(d.before.cpuMs, 0)}, ${d.before.updates} updates, ${d.before.scanned} characters read (${num(d.before.scanned / d.answerChars, 0)}× the answer)`, '');
   }
+  if (r.eval) {
+    const e = r.eval;
+    out.push('### 13. The eval\'s own overhead per task', '',
+      `Method: \`runEval\` (out/src) over the first ${e.tasks} JavaScript tasks of eval/tasks, chain [qwen-7b] judged by its own model, against an in-process ChatBackend that waits ${GENERATION_MS} ms per generation and ${JUDGE_MS} ms per verdict and answers each task's reference (so each answer is accepted and tested once, no test overlapping another). Per task: its wall time (between the eval's progress lines) less the server's busy time in that window and the test's time (the command from spawn to exit, plus the temporary copy made and removed, which the test needs by design: ${ms(e.setup)}). What is left is the engine's and the eval's own work: prompts, streaming, extraction, bookkeeping, metrics. Baseline, interleaved by round in the same process: a bare loop making the same two requests and the same \`runTaskTest\`, with neither the engine nor the eval.`, '',
+      `- Eval: ${ms(e.ours)} per task; bare loop: ${ms(e.bare)}; paired difference ${ms(e.difference)}`, '');
+  }
   return out.join('\n');
 }
 
@@ -388,6 +407,7 @@ async function main(): Promise<number> {
   if (want('9') || want('10')) results.history = await section('history', () => historyBench(plan.history));
   if (want('11')) results.carry = await section('carry', () => Promise.resolve(carryBench(plan.carry)));
   if (want('12')) results.draft = await section('live draft', () => Promise.resolve(draftCpuBench(plan.draft)));
+  if (want('13')) results.eval = await section('eval', () => evalBench({ ...plan.eval, log }));
   const given = args.includes('--server') ? args[args.indexOf('--server') + 1] : undefined;
   if (want('8')) {
     results.judge = await section('judge cache', async () => {
@@ -428,6 +448,7 @@ async function main(): Promise<number> {
   if (results.history) rows.push(...historyRows(results.history));
   if (results.carry) rows.push(...carryRows(results.carry));
   if (results.draft) rows.push(draftRow(results.draft));
+  if (results.eval) rows.push(evalRow(results.eval));
   if (results.concurrency) rows.push(...concurrencyRows(results.concurrency.lockstep, results.concurrency.spread, results.concurrency.sequential));
   const elapsed = (Date.now() - started) / 1000;
   const durations = Object.entries(results.durations).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ');

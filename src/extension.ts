@@ -11,6 +11,7 @@ import type { RunReport } from './core/engine/report';
 import type { RunRecord } from './core/history/history';
 import type { Tier } from './core/engine/chain';
 import { historyFeature } from './editor/history/historyFeature';
+import { evalFeature } from './editor/eval/evalFeature';
 import { registerCommands, type CommandTable } from './editor/commandTable';
 import { readSettings, currentScope, type Settings } from './editor/settings';
 import { anthropicKey, LlamaSwapKey, ServerKeys } from './editor/setup/secretKeys';
@@ -158,8 +159,11 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
   // The chain is a resource setting: a file in another folder may have another chain.
   push(vscode.window.onDidChangeActiveTextEditor(() => reload()));
 
+  const evaluation = evalFeature({ log, engine, storage: context.globalStorageUri });
+  evaluation.disposables.forEach(push);
   const commands: CommandTable = {
     ...historyCommands,
+    ...evaluation.commands,
     ...chat.commands,
     ...review.commands((target, args) => escalateCommand(runDeps, target, args)),
     'hyperguild.runSkill': (args?: RunSkillArgs) => runSkill(args),

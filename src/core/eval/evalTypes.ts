@@ -54,7 +54,10 @@ export interface TestResult {
   passed: boolean;
   exitCode: number | null;
   timedOut: boolean;
+  /** The command's own time, from its start to its exit. */
   ms: number;
+  /** Preparing the temporary copy and removing it. */
+  setupMs?: number;
   /** The last lines of the test's output. */
   tail: string;
 }

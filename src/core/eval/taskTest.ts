@@ -5,7 +5,7 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { EvalTask, TestResult } from './evalTypes';
-import { runBoundedCommand } from './command';
+import { runBoundedCommand } from '../../checks/boundedCommand';
 
 const TAIL_LINES = 20;
 const TAIL_CHARS = 2000;
@@ -75,17 +75,20 @@ async function copyTask(task: EvalTask, into: string): Promise<void> {
 
 /** Runs the task's test against `fileText` as the edited file's whole content. */
 export async function runTaskTest(task: EvalTask, fileText: string, signal?: AbortSignal): Promise<TestResult> {
+  const started = performance.now();
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'hyperguild-eval-'));
+  let r: Awaited<ReturnType<typeof runBoundedCommand>>;
   try {
     await copyTask(task, dir);
     const target = path.join(dir, task.file);
     await fs.mkdir(path.dirname(target), { recursive: true });
     await fs.writeFile(target, fileText);
-    const r = await runBoundedCommand(task.test.command, { cwd: dir, timeoutMs: task.test.timeoutMs, env: await testEnv(), ...(signal && { signal }) });
-    return { passed: r.exitCode === 0 && !r.timedOut, exitCode: r.exitCode, timedOut: r.timedOut, ms: r.ms, tail: tailOf(r.output) };
+    r = await runBoundedCommand(task.test.command, { cwd: dir, timeoutMs: task.test.timeoutMs, env: await testEnv(), ...(signal && { signal }) });
   } finally {
     await fs.rm(dir, { recursive: true, force: true, maxRetries: 3 });
   }
+  const setupMs = Math.max(0, Math.round(performance.now() - started - r.ms));
+  return { passed: r.exitCode === 0 && !r.timedOut, exitCode: r.exitCode, timedOut: r.timedOut, ms: r.ms, setupMs, tail: tailOf(r.output) };
 }
 
 /** A pool of at most `size` tests at once (the machine runs the servers too). */
