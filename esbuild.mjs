@@ -2,7 +2,7 @@
 // on first use (a cloud tier; the first HTTP request), so activation never parses them; the diagnostics worker and
 // the TypeScript it loads are read only by the worker thread, on the first code check.
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -36,6 +36,12 @@ const builds = [
   { ...common, entryPoints: ['src/backends/undiciEntry.ts'], outfile: 'dist/undici.js' },
   // The diagnostics worker: a thread started on the first code check; it loads TypeScript by path (never bundled).
   { ...common, entryPoints: ['src/checks/tsWorker.ts'], outfile: 'dist/ts-worker.js' },
+  // The `hyperguild` command (package.json bin): the same lazy bundles and grammars beside it. jsonc-parser's
+  // "main" is a UMD build esbuild cannot follow, so its ES module build is taken.
+  {
+    ...common, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli.js', plugins: [lazyModules], external: [],
+    mainFields: ['module', 'main'], banner: { js: '#!/usr/bin/env node' },
+  },
 ];
 
 // The syntax gate's Tree-sitter runtime and exactly the grammars src/syntax/grammars.json maps, loaded at run time.
@@ -65,9 +71,10 @@ if (watch) {
   console.log('[esbuild] watching');
 } else {
   const results = await Promise.all(builds.map((options) => esbuild.build(options)));
+  chmodSync('dist/cli.js', 0o755);
   for (const [i, result] of results.entries()) {
     const [file, info] = Object.entries(result.metafile.outputs).find(([f]) => f.endsWith('.js'));
-    const when = ['', ' (loaded on the first cloud tier)', ' (loaded on the first request to llama-swap)', ' (the diagnostics worker, started on the first code check)'][i];
+    const when = ['', ' (loaded on the first cloud tier)', ' (loaded on the first request to llama-swap)', ' (the diagnostics worker, started on the first code check)', ' (the hyperguild command)'][i];
     console.log(`[esbuild] ${file} ${(info.bytes / 1024).toFixed(1)} KiB${when}`);
   }
 }

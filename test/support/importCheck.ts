@@ -1,8 +1,9 @@
 // The import check `npm test` runs (npm run check:imports): no import cycle among src/'s files, type-only imports
 // included, and the layering docs/architecture.md describes: the pure core imports only the core; backends, storage
 // and syntax never import the editor (core/eval alone may run a command through src/checks/boundedCommand.ts); none
-// of them imports 'vscode' at run time (`import type` is fine); nothing imports the composition root. It reads the
-// TypeScript sources, since the compiled files drop type-only imports.
+// of them imports 'vscode' at run time (`import type` is fine); the command line (src/cli) imports neither the editor
+// nor 'vscode', not even a type; nothing imports the composition root. It reads the TypeScript sources, since the
+// compiled files drop type-only imports.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
@@ -31,6 +32,8 @@ const LAYERS: Rule[] = [
   { from: /^src\/core\//, forbids: (e, file) => e.to.startsWith('src/') && !e.to.startsWith('src/core/') && !coreMayImport(file, e.to), why: 'the pure core imports only the core' },
   { from: /^src\/(backends|storage|syntax|checks)\//, forbids: (e) => e.to.startsWith('src/editor/'), why: 'backends, storage, syntax and checks never import the editor' },
   { from: /^src\/(core|backends|storage|syntax|checks)\//, forbids: (e) => e.to === 'vscode' && !e.typeOnly, why: "the pure layers never import 'vscode' at run time (use `import type`)" },
+  // The command line runs in plain Node: not even a type from the editor or 'vscode'.
+  { from: /^src\/cli\//, forbids: (e) => e.to.startsWith('src/editor/') || e.to === 'vscode', why: "the command line never imports the editor nor 'vscode'" },
   { from: /^src\//, forbids: (e) => e.to === 'src/extension.ts', why: 'nothing imports the composition root' },
   // The feature folders, as their main files' headers say: each builds only on those before it.
   ...folderRule('core/warmth', /^src\/core\/(?!types\.ts$)/, 'core/warmth imports only core/types'),

@@ -33,6 +33,17 @@ describe('import check (npm run check:imports)', () => {
     ]);
   });
 
+  it('the command line importing the editor, or even a type from vscode, is a breach', () => {
+    const graph: ImportGraph = new Map([
+      ['src/cli/main.ts', [{ to: 'src/core/engine/chain.ts', typeOnly: false }, { to: 'src/editor/settings.ts', typeOnly: false }, { to: 'vscode', typeOnly: true }]],
+      ['src/core/engine/chain.ts', []],
+    ]);
+    assert.deepEqual(importProblems(graph), [
+      "src/cli/main.ts imports src/editor/settings.ts: the command line never imports the editor nor 'vscode'.",
+      "src/cli/main.ts imports vscode: the command line never imports the editor nor 'vscode'.",
+    ]);
+  });
+
   it('core/eval may run its tests through src/checks/boundedCommand.ts alone; the rest of the core imports no checks', () => {
     const graph: ImportGraph = new Map([
       ['src/core/eval/taskTest.ts', [{ to: 'src/checks/boundedCommand.ts', typeOnly: false }]],

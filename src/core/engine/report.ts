@@ -102,6 +102,17 @@ export function judgeWouldHaveLine(verdict: 'accept' | 'escalate'): string {
   return `the judge, asked after the failed check, would have ${verdict === 'accept' ? 'accepted' : 'escalated'} (not the verdict)`;
 }
 
+/** An attempt's line and the notes under it (syntax gate, checks, the judge after a failed check, detail, the judge's cache), as the log and the command line print them. */
+export function attemptLines(a: Attempt, count: number): string[] {
+  const lines = [`  ${attemptLine(a, count)}`];
+  if (a.syntaxNote) lines.push(`    ${a.syntaxNote}`);
+  for (const check of a.checks ?? []) lines.push(`    ${checkLine(check)}`);
+  if (a.judgeWouldHave) lines.push(`    ${judgeWouldHaveLine(a.judgeWouldHave)}`);
+  if (a.detail) lines.push(`    detail: ${a.detail}`);
+  if (a.judgePrompt) lines.push(`    ${judgePromptLine(a.judgePrompt)}`);
+  return lines;
+}
+
 /** "judge prompt: 44 tokens evaluated, 895 from the server's cache (95 %)" — what the cache-sharing judge saved. */
 export function judgePromptLine(p: { evaluated: number; cached: number }): string {
   const total = p.evaluated + p.cached;

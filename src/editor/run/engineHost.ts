@@ -1,16 +1,12 @@
 import { createHash } from 'node:crypto';
-import { LlamaSwapClient } from '../../backends/llamaSwap';
-import { AnthropicBackend } from '../../backends/anthropic';
-import { createServerClient } from '../../backends/serverClient';
+import type { LlamaSwapClient } from '../../backends/llamaSwap';
+import type { AnthropicBackend } from '../../backends/anthropic';
+import { anthropicBackend, defaultLlamaSwap, namedServer, type Client, type ClientSettings, type ServersSettings } from '../../backends/backendSet';
 import type { ServerSpec } from '../../core/engine/servers';
-import type { ChatBackend, ModelServer } from '../../core/types';
+import type { ChatBackend } from '../../core/types';
 import type { Settings } from '../settings';
 import type { StoredKey } from '../setup/secretKeys';
 import { Disposable } from '../disposable';
-
-type ClientSettings = Pick<Settings, 'llamaSwapUrl' | 'firstByteTimeoutMs' | 'idleTimeoutMs'>;
-type ServersSettings = ClientSettings & Pick<Settings, 'servers'>;
-type Client = ChatBackend & Partial<ModelServer>;
 
 /** The backends one run uses, held open until the run releases them. */
 export interface BackendLease {
@@ -60,7 +56,7 @@ export class EngineHost extends Disposable {
   /** The client for a named server (hyperguild.servers). */
   server(spec: ServerSpec, settings: ClientSettings): Client {
     const apiKey = this.serverKeys?.keyFor(spec);
-    return this.entry(this.serverId(spec, settings, apiKey), () => createServerClient(spec, { ...settings, ...(apiKey && { apiKey }) })).client;
+    return this.entry(this.serverId(spec, settings, apiKey), () => namedServer(spec, settings, apiKey)).client;
   }
 
   anthropic(settings: Pick<Settings, 'idleTimeoutMs'>): AnthropicBackend {
@@ -69,7 +65,7 @@ export class EngineHost extends Disposable {
     const baseUrl = process.env.ANTHROPIC_BASE_URL?.trim() || undefined;
     const id = `${baseUrl ?? ''}|${settings.idleTimeoutMs}`;
     if (this.cloud?.id !== id) {
-      this.cloud = { id, backend: new AnthropicBackend({ getApiKey: () => this.key.get(), baseUrl, idleTimeoutMs: settings.idleTimeoutMs }) };
+      this.cloud = { id, backend: anthropicBackend(() => this.key.get(), settings, baseUrl) };
     }
     return this.cloud.backend;
   }
@@ -87,7 +83,7 @@ export class EngineHost extends Disposable {
     hold('llama-swap', this.defaultId(settings), () => this.makeDefault(settings));
     for (const spec of settings.servers.values()) {
       const apiKey = this.serverKeys?.keyFor(spec);
-      hold(`@${spec.name}`, this.serverId(spec, settings, apiKey), () => createServerClient(spec, { ...settings, ...(apiKey && { apiKey }) }));
+      hold(`@${spec.name}`, this.serverId(spec, settings, apiKey), () => namedServer(spec, settings, apiKey));
     }
     let released = false;
     return {
@@ -122,13 +118,7 @@ export class EngineHost extends Disposable {
   }
 
   private makeDefault(settings: ClientSettings): LlamaSwapClient {
-    const apiKey = this.llamaSwapKey?.keyFor(settings.llamaSwapUrl);
-    return new LlamaSwapClient({
-      baseUrl: settings.llamaSwapUrl,
-      firstByteTimeoutMs: settings.firstByteTimeoutMs,
-      idleTimeoutMs: settings.idleTimeoutMs,
-      ...(apiKey && { apiKey }),
-    });
+    return defaultLlamaSwap(settings, this.llamaSwapKey?.keyFor(settings.llamaSwapUrl));
   }
 
   private entry(id: string, make: () => Client): { client: Client; leases: number } {
