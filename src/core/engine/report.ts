@@ -3,7 +3,7 @@
 // editor shows them as given, and only the editor's own sentences go through vscode.l10n.t.
 import type { Tier } from './chain';
 import type { Attempt, RunResult } from './orchestrator';
-import type { WarmState } from '../types';
+import type { Verdict, WarmState } from '../types';
 import { formatUsd, isUnpriced, UNPRICED } from './accounting';
 import { SETTING_NAMES } from '../settingKeys';
 
@@ -17,7 +17,8 @@ export interface RunReport {
     tier: 'local' | 'cloud';
     durationMs: number;
     warm: WarmState;
-    verdict: 'accept' | 'escalate' | 'error';
+    /** 'skipped': not asked (hyperguild.adaptive started past the tier), told apart from an error. */
+    verdict: Verdict;
     feedback?: string;
     /** The user's own Escalate. */
     by?: 'user';
