@@ -26,7 +26,7 @@ export interface AdaptivePolicy {
 }
 
 export const DEFAULT_POLICY: AdaptivePolicy = {
-  prior: 0.5, priorWeight: 2, halfLifeRuns: 15, window: 40, threshold: 0.2, minEvidence: 6, minSavedMs: 2_000, explore: 0.1,
+  prior: 0.5, priorWeight: 2, halfLifeRuns: 10, window: 40, threshold: 0.2, minEvidence: 6, minSavedMs: 2_000, explore: 0.1,
 };
 
 /** What the history says of one tier of the chain for one skill and language. */
