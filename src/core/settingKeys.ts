@@ -24,6 +24,7 @@ export const SETTING_KEYS = {
   historyKeepCode: 'history.keepCode',
   historyMaxRuns: 'history.maxRuns',
   prices: 'prices',
+  adaptive: 'adaptive',
 } as const;
 
 export type SettingKey = (typeof SETTING_KEYS)[keyof typeof SETTING_KEYS];
