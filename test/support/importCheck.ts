@@ -30,10 +30,12 @@ const LAYERS: Rule[] = [
   { from: /^src\//, forbids: (e) => e.to === 'src/extension.ts', why: 'nothing imports the composition root' },
   // The feature folders, as their main files' headers say: each builds only on those before it.
   ...folderRule('core/warmth', /^src\/core\/(?!types\.ts$)/, 'core/warmth imports only core/types'),
-  ...folderRule('core/engine', /^src\/core\/(review|history|warmth|setup)\//, "core/engine imports none of core's feature folders"),
-  ...folderRule('editor/setup', /^src\/editor\/(run|review|chat|history|warmth)\//, 'editor/setup imports no other editor folder'),
-  ...folderRule('editor/review', /^src\/editor\/(run|chat|history|warmth|setup)\//, 'editor/review imports no other editor folder'),
-  ...folderRule('editor/history', /^src\/editor\/(run|chat|warmth|setup)\//, 'editor/history imports only review of the editor folders'),
+  ...folderRule('core/engine', /^src\/core\/(review|history|warmth|setup|adaptive)\//, "core/engine imports none of core's feature folders"),
+  ...folderRule('core/adaptive', /^src\/core\/(review|warmth|setup)\//, 'core/adaptive imports only the engine and the history'),
+  ...folderRule('editor/adaptive', /^src\/editor\/(run|review|chat|warmth|setup)\//, 'editor/adaptive imports only history of the editor folders'),
+  ...folderRule('editor/setup', /^src\/editor\/(run|review|chat|history|warmth|adaptive)\//, 'editor/setup imports no other editor folder'),
+  ...folderRule('editor/review', /^src\/editor\/(run|chat|history|warmth|setup|adaptive)\//, 'editor/review imports no other editor folder'),
+  ...folderRule('editor/history', /^src\/editor\/(run|chat|warmth|setup|adaptive)\//, 'editor/history imports only review of the editor folders'),
   ...folderRule('editor/run', /^src\/editor\/(chat|warmth)\//, 'editor/run never imports chat or warmth, which build on it'),
 ];
 

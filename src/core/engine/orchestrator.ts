@@ -140,6 +140,16 @@ interface RunBase {
   temperature?: number;
 }
 
+/**
+ * A tier the run does not ask (hyperguild.adaptive): from the start, or, with a signal, once it aborts — before
+ * the tier starts or while it answers (the user's "This time"). Its attempt says `verdict: 'skipped'`.
+ */
+export interface TierSkip {
+  /** The attempt's feedback, the log's and the progress line's words: `skipped qwen-7b: 1/20 accepted recently`. */
+  reason: string;
+  signal?: AbortSignal;
+}
+
 /** A skill on a selection, or any other Job (a conversation). */
 export type RunOptions = RunBase & ({ skill: Skill; task: Task } | { job: Job });
 
