@@ -4,7 +4,7 @@
 // seeded source for both chains, so the two see the same answers and differ only in which tiers they ask.
 // Scenarios: a small model that is good at one skill and bad at another; and a model that improves mid-way, where
 // the figure is how many runs it takes the adaptive chain to try it again for good.
-import { DEFAULT_POLICY, decide, estimateTiers, seededRandom, type AdaptiveKey } from '../src/core/adaptive/estimator';
+import { DEFAULT_POLICY, decide, estimateTiers, type AdaptiveKey } from '../src/core/adaptive/estimator';
 import type { HistoryAttempt, RunRecord } from '../src/core/history/history';
 
 interface SimTier {
@@ -68,12 +68,23 @@ function walk(chain: SimTier[], ask: boolean[], draws: boolean[]): { totals: Cha
   return { totals, attempts };
 }
 
+/** A small seeded source (mulberry32): the same seed, the same answers. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
 const add = (a: ChainTotals, b: ChainTotals): ChainTotals => ({ seconds: a.seconds + b.seconds, usd: a.usd + b.usd, accepted: a.accepted + b.accepted, cloudCalls: a.cloudCalls + b.cloudCalls });
 const ZERO: ChainTotals = { seconds: 0, usd: 0, accepted: 0, cloudCalls: 0 };
 
 function simulate(name: string, chain: SimTier[], skills: string[], runs: number, seed: number, improvesAt?: number): AdaptiveScenario {
   const answers = seededRandom(seed);
-  const explore = seededRandom(seed + 1);
   const history: RunRecord[] = [];
   let fixed = ZERO;
   let adaptive = ZERO;
@@ -84,7 +95,7 @@ function simulate(name: string, chain: SimTier[], skills: string[], runs: number
     const draws = chain.map((t) => answers() < t.accepts(skill, run));
     fixed = add(fixed, walk(chain, chain.map(() => true), draws).totals);
     const key: AdaptiveKey = { skill, languageId: 'typescript', chain: chain.map((t) => t.model) };
-    const decisions = decide(estimateTiers(history, key), chain.map((t) => t.local), explore);
+    const decisions = decide(estimateTiers(history, key), chain.map((t) => t.local));
     const ask = decisions.map((d) => d.action !== 'skip');
     if (ask.includes(false)) {
       skippedRuns++;

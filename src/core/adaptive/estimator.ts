@@ -1,5 +1,5 @@
 // core/adaptive: where a run should start, learnt from the user's own history. May import the engine and the
-// history's records; pure (no editor, no clock, no randomness of its own: the caller passes a source).
+// history's records; pure (no editor, no clock, no randomness: the same history gives the same choice).
 //
 // Each local tier's chance of acceptance for one (skill, language, chain) is a decayed rate with a prior, so a
 // few runs do not decide: an outcome k runs ago weighs 0.5^(k / halfLife), and the prior counts as `priorWeight`
@@ -21,12 +21,12 @@ export interface AdaptivePolicy {
   minEvidence: number;
   /** ...and when it usually takes at least this long (there is time to save). */
   minSavedMs: number;
-  /** The share of runs that still try a tier that would be skipped, so a model that got better is noticed. */
-  explore: number;
+  /** A tier that would be skipped is still tried once every this many runs, so a model that got better is noticed. */
+  exploreEvery: number;
 }
 
 export const DEFAULT_POLICY: AdaptivePolicy = {
-  prior: 0.5, priorWeight: 2, halfLifeRuns: 10, window: 40, threshold: 0.2, minEvidence: 6, minSavedMs: 2_000, explore: 0.1,
+  prior: 0.5, priorWeight: 2, halfLifeRuns: 10, window: 40, threshold: 0.2, minEvidence: 6, minSavedMs: 2_000, exploreEvery: 10,
 };
 
 /** What the history says of one tier of the chain for one skill and language. */
@@ -42,6 +42,8 @@ export interface TierEstimate {
   evidence: number;
   /** The tier's median time per attempt, when it was tried. */
   medianMs?: number;
+  /** The latest runs of this key in a row that skipped this tier (adaptive), since it was last tried. */
+  skippedInARow: number;
 }
 
 export interface Decision extends TierEstimate {
@@ -89,8 +91,10 @@ export function estimateTiers(runs: readonly RunRecord[], key: AdaptiveKey, poli
     });
     const estimate = (policy.prior * policy.priorWeight + won) / (policy.priorWeight + weight);
     const medianMs = median(outcomes.map((o) => o.ms));
+    const triedAt = mine.findIndex((r) => !r.attempts.some((a) => a.tierIndex === tierIndex && a.verdict === 'skipped'));
     return {
       tierIndex, model, estimate, evidence: weight, of: outcomes.length, accepted: outcomes.filter((o) => o.success).length,
+      skippedInARow: triedAt === -1 ? mine.length : triedAt,
       ...(medianMs !== undefined && { medianMs }),
     };
   });
@@ -98,28 +102,16 @@ export function estimateTiers(runs: readonly RunRecord[], key: AdaptiveKey, poli
 
 /**
  * Which tiers to skip. Only local tiers are candidates and the last tier is always tried, so a run never has
- * nowhere to go; a tier that would be skipped is still tried with probability `explore` (from `random`, a
- * seeded source in tests).
+ * nowhere to go; a tier that would be skipped is still tried (explored) once every `exploreEvery` runs, counted
+ * from the history itself, so the choice is the same for the same history and needs no memory of its own.
  */
-export function decide(estimates: readonly TierEstimate[], local: readonly boolean[], random: () => number, policy: AdaptivePolicy = DEFAULT_POLICY): Decision[] {
+export function decide(estimates: readonly TierEstimate[], local: readonly boolean[], policy: AdaptivePolicy = DEFAULT_POLICY): Decision[] {
   return estimates.map((e, i) => {
     const last = i === estimates.length - 1;
     const poor = e.estimate < policy.threshold && e.evidence >= policy.minEvidence && (e.medianMs ?? 0) >= policy.minSavedMs;
     if (last || !local[i] || !poor) return { ...e, action: 'try' };
-    return { ...e, action: random() < policy.explore ? 'explore' : 'skip' };
+    return { ...e, action: e.skippedInARow >= policy.exploreEvery - 1 ? 'explore' : 'skip' };
   });
-}
-
-/** A small seeded source (mulberry32): the same seed, the same exploration. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /** The log's and the progress line's words for a skip: `skipped qwen-7b: 1/20 accepted recently`. */

@@ -42,7 +42,6 @@ export class AdaptiveStart {
     private readonly history: HistorySource,
     /** The user's Always and Never, kept across sessions (globalState). */
     private readonly memory: vscode.Memento,
-    private readonly random: () => number = Math.random,
   ) {}
 
   async plan(run: AdaptiveRun): Promise<AdaptivePlan> {
@@ -50,7 +49,7 @@ export class AdaptiveStart {
     const runs = await this.history();
     if (!runs) return NO_PLAN;
     const key = { skill: run.skill, languageId: run.languageId, chain: run.tiers.map((t) => t.model) };
-    const decisions = decide(estimateTiers(runs, key), run.tiers.map((t) => t.kind === 'local'), this.random)
+    const decisions = decide(estimateTiers(runs, key), run.tiers.map((t) => t.kind === 'local'))
       .filter((d) => d.tierIndex >= (run.fromTier ?? 0) && d.action !== 'try');
     const skip = new Map<number, TierSkip>();
     const notes: string[] = [];
