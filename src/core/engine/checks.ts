@@ -40,25 +40,42 @@ export interface ChecksResult {
   problem?: string;
 }
 
+/** Cheap first: the language's diagnostics before the user's commands, each kind in the order given. */
+export function orderedChecks(checks: readonly CodeCheck[]): CodeCheck[] {
+  const rank = (c: CodeCheck) => (c.kind === 'diagnostics' ? 0 : 1);
+  return [...checks].sort((a, b) => rank(a) - rank(b));
+}
+
 /**
- * Runs the checks in order (cheapest first, as given) until one fails; the rest are not run. A check that
+ * One check of one proposal, as the attempt records it, and (when failed) the words to escalate with. A check that
  * throws or outlives its bound is not-checked: a check is evidence, never a dependency of the run.
  */
+export async function runCodeCheck(check: CodeCheck, proposal: string, signal: AbortSignal, now: () => number): Promise<{ record: CheckRecord; problem?: string }> {
+  const started = now();
+  const outcome = await bounded(check, proposal, signal);
+  const record: CheckRecord = {
+    kind: check.kind, name: check.name, status: outcome.status, ms: Math.round(now() - started),
+    ...(outcome.newErrors !== undefined && { newErrors: outcome.newErrors }),
+    ...(outcome.note && { note: outcome.note }),
+  };
+  return outcome.status === 'failed' ? { record, problem: outcome.feedback ?? `the check ${check.name} failed` } : { record };
+}
+
+/** Runs the checks in order (as given) until one fails; the rest are not run. */
 export async function runCodeChecks(checks: readonly CodeCheck[], proposal: string, signal: AbortSignal, now: () => number): Promise<ChecksResult> {
   const records: CheckRecord[] = [];
   for (const check of checks) {
     if (signal.aborted) break;
-    const started = now();
-    const outcome = await bounded(check, proposal, signal);
-    const record: CheckRecord = {
-      kind: check.kind, name: check.name, status: outcome.status, ms: Math.round(now() - started),
-      ...(outcome.newErrors !== undefined && { newErrors: outcome.newErrors }),
-      ...(outcome.note && { note: outcome.note }),
-    };
+    const { record, problem } = await runCodeCheck(check, proposal, signal, now);
     records.push(record);
-    if (outcome.status === 'failed') return { records, problem: outcome.feedback ?? `the check ${check.name} failed` };
+    if (problem) return { records, problem };
   }
   return { records };
+}
+
+/** The records as the history keeps them: kind, name, status, new errors, time; no note (it may quote the code). */
+export function withoutNotes(records: readonly CheckRecord[]): CheckRecord[] {
+  return records.map((r) => ({ kind: r.kind, name: r.name, status: r.status, ...(r.newErrors !== undefined && { newErrors: r.newErrors }), ms: r.ms }));
 }
 
 async function bounded(check: CodeCheck, proposal: string, outer: AbortSignal): Promise<CheckOutcome> {

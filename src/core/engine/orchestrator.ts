@@ -1,14 +1,15 @@
 // core/engine: a run without the editor. The chain of tiers (chain, servers), the prompts and skills, a Job (job:
 // generation, or a chat's conversation), the orchestrator that walks the tiers, the verifier's gates and judge,
 // the cost (accounting) and the report. May import only itself and core/types; never 'vscode' at run time.
-import { BackendError, serverDidNotAnswer, type BackendErrorKind, type BackendId, type ChatBackend, type ChatResult, type TierKind, type Verdict, type WarmState } from '../types';
-import { backendFor, backendKey, type Tier } from './chain';
+import { BackendError, serverDidNotAnswer, type BackendErrorKind, type BackendId, type ChatBackend, type ChatMessage, type ChatResult, type TierKind, type Verdict, type WarmState } from '../types';
+import { backendKey, type Tier } from './chain';
 import type { PriorAttempt, Task } from './prompts';
 import type { Skill } from './skills';
-import { judge } from './verifier';
 import { skillJob, type Job } from './job';
 import { costUsd, type PriceTable } from './accounting';
-import { runCodeChecks, type CheckRecord, type CodeCheck } from './checks';
+import type { CheckRecord, CodeCheck } from './checks';
+import { isCancel, sum, walkPipeline, type PipelineResult, type StepNotes } from './pipeline';
+import { verificationSteps } from './steps';
 
 /** One tier tried, as the run report and the log show it. */
 export interface Attempt {
@@ -34,6 +35,11 @@ export interface Attempt {
   syntaxNote?: string;
   /** (contract) The code checks asked about this answer (diagnostics, commands), in order. */
   checks?: CheckRecord[];
+  /**
+   * Not part of the verdict: what the judge said when asked after a failed code check (only with
+   * `judgeAfterFailedCheck`), so a report can count what the checks caught that the judge would have accepted.
+   */
+  judgeWouldHave?: 'accept' | 'escalate';
   /** For the log only (a server's error body, a cause chain); never in the run report. */
   detail?: string;
   /** The judge's prompt as llama-server counted it: evaluated afresh, and reused from its cache. */
@@ -119,6 +125,11 @@ interface RunBase {
    * that fails escalates with its words, and no judge is asked. Code answers only.
    */
   codeChecks?: readonly CodeCheck[];
+  /**
+   * When a code check fails, still ask the judge (its tokens are spent and counted) and record its verdict as the
+   * attempt's `judgeWouldHave`; the check's verdict stands. Off by default (no judge tokens after a failed check).
+   */
+  judgeAfterFailedCheck?: boolean;
   /** Empty: each tier's own model judges its own answer. */
   verifierModel?: string;
   maxTokens: number;
@@ -155,14 +166,6 @@ export type RunOptions = RunBase & ({ skill: Skill; task: Task } | { job: Job })
 
 const CANCELLED = 'The run was cancelled.';
 
-function isCancel(err: unknown, signal: AbortSignal): boolean {
-  return signal.aborted || (err instanceof BackendError && err.kind === 'cancelled');
-}
-
-function sum(a: number | undefined, b: number | undefined): number | undefined {
-  return a === undefined && b === undefined ? undefined : (a ?? 0) + (b ?? 0);
-}
-
 /** A warmth read, waited for at most `graceMs` more once the tier is done. */
 async function within<T>(value: T | Promise<T>, graceMs: number, fallback: T): Promise<T> {
   if (!(value instanceof Promise)) return value;
@@ -175,144 +178,163 @@ async function within<T>(value: T | Promise<T>, graceMs: number, fallback: T): P
   }
 }
 
+/** One run's state, shared by the functions that walk its tiers. */
+interface Run {
+  options: RunOptions;
+  job: Job;
+  signal: AbortSignal;
+  now: () => number;
+  emit: (event: RunEvent) => void;
+  attempts: Attempt[];
+  prior: PriorAttempt[];
+  /** Servers that did not answer at all in this run: later tiers on them are skipped, not waited for again. */
+  silent: Set<ChatBackend>;
+}
+
 /** Walks the chain: local tiers first, each answer verified, escalating with feedback. */
 export async function runChain(options: RunOptions): Promise<RunResult> {
-  const signal = options.signal ?? new AbortController().signal;
-  const now = options.now ?? (() => performance.now());
-  const emit = options.onEvent ?? (() => undefined);
-  const attempts: Attempt[] = [...(options.resume?.attempts ?? [])];
-  const prior: PriorAttempt[] = [...(options.resume?.prior ?? [])];
-  const cancelled = (): RunResult => ({ status: 'cancelled', message: CANCELLED, attempts });
-  /** Servers that did not answer at all in this run: later tiers on them are skipped, not waited for again. */
-  const silent = new Set<ChatBackend>();
-  const job = 'job' in options ? options.job : skillJob(options.skill, options.task);
-
+  const run: Run = {
+    options,
+    job: 'job' in options ? options.job : skillJob(options.skill, options.task),
+    signal: options.signal ?? new AbortController().signal,
+    now: options.now ?? (() => performance.now()),
+    emit: options.onEvent ?? (() => undefined),
+    attempts: [...(options.resume?.attempts ?? [])],
+    prior: [...(options.resume?.prior ?? [])],
+    silent: new Set(),
+  };
   for (const [tierIndex, tier] of options.tiers.entries()) {
     if (tierIndex < (options.resume?.fromTier ?? 0)) continue;
-    if (signal.aborted) return cancelled();
-    const backend = options.backends[backendKey(tier)];
-    if (silent.has(backend)) {
-      const attempt = skippedAttempt(tierIndex, tier, backend);
-      attempts.push(attempt);
-      emit({ type: 'attempt', attempt });
-      continue;
-    }
-    const started = now();
-    const local = tier.kind === 'local';
-    const warmRead = local && options.warmth ? options.warmth(tier.model, backendKey(tier)) : 'unknown';
-    const warmNow = typeof warmRead === 'string' ? warmRead : local && options.warmthHint ? options.warmthHint(tier.model, backendKey(tier)) : 'unknown';
-    emit({ type: 'tier-start', tierIndex, tierCount: options.tiers.length, tier, warm: warmNow });
+    if (run.signal.aborted) return cancelled(run);
+    const done = await runTier(run, tierIndex, tier);
+    if (done) return done;
+  }
+  return exhausted(run);
+}
 
-    const base = { tierIndex, model: tier.model, label: tier.label, tier: tier.kind, backend: tier.backend };
-    const finish = async (fields: Omit<Attempt, keyof typeof base | 'durationMs' | 'warm'>, loadMs?: number, firstTokenMs?: number) => {
+const cancelled = (run: Run): RunResult => ({ status: 'cancelled', message: CANCELLED, attempts: run.attempts });
+
+/** One tier: its answer, verified; the run's result when it ends here (accepted, cancelled), else undefined. */
+async function runTier(run: Run, tierIndex: number, tier: Tier): Promise<RunResult | undefined> {
+  const backend = run.options.backends[backendKey(tier)];
+  if (run.silent.has(backend)) {
+    const attempt = skippedAttempt(tierIndex, tier, backend);
+    run.attempts.push(attempt);
+    run.emit({ type: 'attempt', attempt });
+    return undefined;
+  }
+  const record = startAttempt(run, tierIndex, tier);
+  const messages = run.job.messages(run.prior);
+  const answer = await generate(run, tierIndex, tier, backend, messages, record);
+  if (answer === 'cancelled') return cancelled(run);
+  if (answer === 'failed') return undefined;
+
+  const extracted = run.job.extract(answer.text);
+  const verified = await verify(run, tierIndex, tier, messages, answer, extracted);
+  const spent = { inputTokens: sum(answer.inputTokens, verified.tokens.inputTokens), outputTokens: sum(answer.outputTokens, verified.tokens.outputTokens) };
+  const costs = { ...spent, costUsd: record.price(spent) };
+  if (verified.cancelled || run.signal.aborted) {
+    await record.finish({ verdict: 'error', feedback: verified.cancelled === 'judge' ? 'cancelled while verifying' : 'cancelled', ...costs }, answer);
+    return cancelled(run);
+  }
+  const { verdict, feedback, notes, judgeWouldHave } = verified;
+  await record.finish({ verdict, ...(feedback && { feedback }), ...notesOf(notes), ...(judgeWouldHave && { judgeWouldHave }), ...costs }, answer);
+  if (verdict === 'accept') return accepted(run, tierIndex, tier, extracted ?? answer.text, answer);
+  run.prior.push({ model: tier.model, feedback: feedback ?? 'rejected', ...(extracted && { answer: extracted }) });
+  return undefined;
+}
+
+/** The answer through the verification pipeline: gates → syntax → diagnostics → commands → judge. */
+function verify(run: Run, tierIndex: number, tier: Tier, messages: ChatMessage[], answer: ChatResult, extracted: string | undefined): Promise<PipelineResult> {
+  const steps = verificationSteps({
+    ...run.options, job: run.job, tier, messages, now: run.now,
+    onVerifying: (model) => run.emit({ type: 'verifying', tierIndex, model }),
+  });
+  return walkPipeline(steps, { answer, extracted }, run.signal, { judgeAfterFailedCheck: run.options.judgeAfterFailedCheck ?? false });
+}
+
+/** The steps' notes in the attempt's order of fields: the syntax gate's, the checks, the judge's detail and cache figures. */
+function notesOf(n: StepNotes): Partial<Attempt> {
+  return { ...(n.syntaxNote && { syntaxNote: n.syntaxNote }), ...(n.checks && { checks: n.checks }), ...(n.detail && { detail: n.detail }), ...(n.judgePrompt && { judgePrompt: n.judgePrompt }) };
+}
+
+interface AttemptRecorder {
+  /** Records the attempt (its time, its warmth read by now) and emits it. */
+  finish(fields: Omit<Attempt, 'tierIndex' | 'model' | 'label' | 'tier' | 'backend' | 'durationMs' | 'warm'>, answer?: Pick<ChatResult, 'loadMs' | 'firstTokenMs'>): Promise<Attempt>;
+  price(tokens: { inputTokens?: number; outputTokens?: number }): number | undefined;
+}
+
+/** Starts the tier's clock and its warmth read (concurrently with its request), and says the tier started. */
+function startAttempt(run: Run, tierIndex: number, tier: Tier): AttemptRecorder {
+  const { options, now } = run;
+  const started = now();
+  const local = tier.kind === 'local';
+  const warmRead = local && options.warmth ? options.warmth(tier.model, backendKey(tier)) : 'unknown';
+  const warmNow = typeof warmRead === 'string' ? warmRead : local && options.warmthHint ? options.warmthHint(tier.model, backendKey(tier)) : 'unknown';
+  run.emit({ type: 'tier-start', tierIndex, tierCount: options.tiers.length, tier, warm: warmNow });
+  const base = { tierIndex, model: tier.model, label: tier.label, tier: tier.kind, backend: tier.backend };
+  return {
+    finish: async (fields, answer) => {
       const durationMs = Math.round(now() - started);
       let warm = await within(warmRead, WARMTH_GRACE_MS, 'unknown' as WarmState);
+      let loadMs = answer?.loadMs;
       if (loadMs !== undefined && (warm === 'ready' || warm === 'unknown')) warm = 'cold';
       // No loading messages (the router never sends them): a load seen at the start lasted until the first token.
-      if (loadMs === undefined && (warm === 'cold' || warm === 'starting') && firstTokenMs !== undefined) loadMs = firstTokenMs;
+      if (loadMs === undefined && (warm === 'cold' || warm === 'starting') && answer?.firstTokenMs !== undefined) loadMs = answer.firstTokenMs;
       const attempt: Attempt = { ...base, durationMs, warm, ...(loadMs !== undefined && { loadMs }), ...fields };
-      attempts.push(attempt);
-      emit({ type: 'attempt', attempt });
+      run.attempts.push(attempt);
+      run.emit({ type: 'attempt', attempt });
       return attempt;
-    };
-    const price = (input?: number, output?: number) =>
-      tier.kind === 'local' ? 0 : costUsd(tier.model, input, output, options.prices, tier.backend === 'anthropic');
+    },
+    price: (t) => (local ? 0 : costUsd(tier.model, t.inputTokens, t.outputTokens, options.prices, tier.backend === 'anthropic')),
+  };
+}
 
-    let answer: ChatResult;
-    let thinking = false;
-    const messages = job.messages(prior);
-    try {
-      answer = await backend.chat({
-        model: tier.model,
-        messages,
-        maxTokens: options.maxTokens,
-        ...(options.temperature !== undefined && { temperature: options.temperature }),
-        signal,
-        onText: (delta) => emit({ type: 'text', tierIndex, delta }),
-        onLoading: (message) => emit({ type: 'loading', tierIndex, message, elapsedMs: Math.round(now() - started) }),
-        onThinking: () => {
-          if (thinking) return;
-          thinking = true;
-          emit({ type: 'thinking', tierIndex });
-        },
-      });
-    } catch (err) {
-      const canceled = isCancel(err, signal);
-      if (!canceled && serverDidNotAnswer(err)) silent.add(backend);
-      let detail: string | undefined;
-      if (!canceled) detail = err instanceof BackendError ? err.detail : err instanceof Error ? err.stack : undefined;
-      const failure = !canceled && err instanceof BackendError
-        ? { errorKind: err.kind, ...(err.status !== undefined && { errorStatus: err.status }), ...(err.serverSilent && { serverSilent: true }) }
-        : {};
-      await finish({ verdict: 'error', feedback: canceled ? 'cancelled' : err instanceof Error ? err.message : String(err), ...failure, ...(detail && { detail }) });
-      if (canceled) return cancelled();
-      continue;
-    }
-
-    const rawCode = job.extract(answer.text);
-    const tokens = { inputTokens: answer.inputTokens, outputTokens: answer.outputTokens };
-    let gated = job.gate(answer, rawCode, tier.verify);
-    let syntaxNote: string | undefined;
-    if (!gated && rawCode !== undefined && job.code && options.syntaxCheck) {
-      const syntax = await checkSyntax(options.syntaxCheck, job.fit(rawCode));
-      gated = syntax.problem;
-      syntaxNote = syntax.note;
-    }
-    let checks: CheckRecord[] | undefined;
-    if (!gated && rawCode !== undefined && job.code && options.codeChecks?.length) {
-      const result = await runCodeChecks(options.codeChecks, job.fit(rawCode), signal, now);
-      gated = result.problem;
-      checks = result.records;
-    }
-    let verdict: 'accept' | 'escalate' = gated ? 'escalate' : 'accept';
-    let feedback = gated;
-    let spent = { ...tokens };
-    let judgeDetail: string | undefined;
-    let judgePrompt: Attempt['judgePrompt'];
-    if (!gated && tier.verify) {
-      emit({ type: 'verifying', tierIndex, model: options.verifierModel || tier.model });
-      const judgeModel = options.verifierModel || tier.model;
-      const judgeBackend = options.verifierModel ? verifierKey(options.verifierModel, options.tiers) : backendKey(tier);
-      try {
-        // A self-judge on a local server continues the generation's conversation, so its cache is reused.
-        const conversation = !options.verifierModel && local ? { messages, answer: answer.text } : undefined;
-        const v = await judge({
-          backend: options.backends[judgeBackend], model: judgeModel, signal,
-          messages: job.judgeMessages(rawCode ?? answer.text, conversation),
-          ...(!options.verifierModel && { firstByteTimeoutMs: options.warmJudgeFirstByteMs ?? 60_000 }),
-        });
-        verdict = v.verdict;
-        feedback = v.feedback;
-        judgeDetail = v.detail;
-        judgePrompt = v.promptEval;
-        // The judge's tokens count against the tier only when it ran on the tier's own model.
-        if (!options.verifierModel) spent = { inputTokens: sum(spent.inputTokens, v.inputTokens), outputTokens: sum(spent.outputTokens, v.outputTokens) };
-      } catch (err) {
-        if (!isCancel(err, signal)) throw err;
-        await finish({ verdict: 'error', feedback: 'cancelled while verifying', ...spent, costUsd: price(spent.inputTokens, spent.outputTokens) }, answer.loadMs, answer.firstTokenMs);
-        return cancelled();
-      }
-    }
-    if (signal.aborted) {
-      await finish({ verdict: 'error', feedback: 'cancelled', ...spent, costUsd: price(spent.inputTokens, spent.outputTokens) }, answer.loadMs, answer.firstTokenMs);
-      return cancelled();
-    }
-    await finish({ verdict, ...(feedback && { feedback }), ...(syntaxNote && { syntaxNote }), ...(checks && { checks }), ...(judgeDetail && { detail: judgeDetail }), ...(judgePrompt && { judgePrompt }), ...spent, costUsd: price(spent.inputTokens, spent.outputTokens) }, answer.loadMs, answer.firstTokenMs);
-
-    if (verdict === 'accept') {
-      const code = rawCode ?? answer.text;
-      return {
-        status: 'accepted',
-        accepted: { model: tier.model, tierIndex },
-        attempts,
-        proposal: job.fit(code),
-        ...costAvoided(options, tier, tokens),
-        continuation: { nextTier: tierIndex + 1, attempts: [...attempts], prior: [...prior], accepted: { tierIndex, model: tier.model, answer: code } },
-      };
-    }
-    prior.push({ model: tier.model, feedback: feedback ?? 'rejected', ...(rawCode && { answer: rawCode }) });
+/** The tier's answer, streamed as events; a failure is recorded as the tier's attempt ('failed', or 'cancelled'). */
+async function generate(run: Run, tierIndex: number, tier: Tier, backend: ChatBackend, messages: ChatMessage[], record: AttemptRecorder): Promise<ChatResult | 'failed' | 'cancelled'> {
+  const { options, signal, emit, now } = run;
+  const started = now();
+  let thinking = false;
+  try {
+    return await backend.chat({
+      model: tier.model, messages, maxTokens: options.maxTokens, signal,
+      ...(options.temperature !== undefined && { temperature: options.temperature }),
+      onText: (delta) => emit({ type: 'text', tierIndex, delta }),
+      onLoading: (message) => emit({ type: 'loading', tierIndex, message, elapsedMs: Math.round(now() - started) }),
+      onThinking: () => {
+        if (thinking) return;
+        thinking = true;
+        emit({ type: 'thinking', tierIndex });
+      },
+    });
+  } catch (err) {
+    const canceled = isCancel(err, signal);
+    if (!canceled && serverDidNotAnswer(err)) run.silent.add(backend);
+    let detail: string | undefined;
+    if (!canceled) detail = err instanceof BackendError ? err.detail : err instanceof Error ? err.stack : undefined;
+    const failure = !canceled && err instanceof BackendError
+      ? { errorKind: err.kind, ...(err.status !== undefined && { errorStatus: err.status }), ...(err.serverSilent && { serverSilent: true }) }
+      : {};
+    await record.finish({ verdict: 'error', feedback: canceled ? 'cancelled' : err instanceof Error ? err.message : String(err), ...failure, ...(detail && { detail }) });
+    return canceled ? 'cancelled' : 'failed';
   }
+}
 
+/** The run ends at this tier: its code fitted to the selection, and what it takes to continue past it. */
+function accepted(run: Run, tierIndex: number, tier: Tier, code: string, answer: ChatResult): RunResult {
+  const { attempts, prior, options } = run;
+  return {
+    status: 'accepted',
+    accepted: { model: tier.model, tierIndex },
+    attempts,
+    proposal: run.job.fit(code),
+    ...costAvoided(options, tier, { inputTokens: answer.inputTokens, outputTokens: answer.outputTokens }),
+    continuation: { nextTier: tierIndex + 1, attempts: [...attempts], prior: [...prior], accepted: { tierIndex, model: tier.model, answer: code } },
+  };
+}
+
+/** Every tier spent: one sentence saying how many attempts were made and why each failed. */
+function exhausted({ options, attempts }: Run): RunResult {
   // Each reason may be a sentence of its own: drop its final stop, the message ends with one.
   if (attempts.length === 0 || (options.resume && options.resume.fromTier >= options.tiers.length)) {
     const last = options.tiers[options.tiers.length - 1];
@@ -324,21 +346,6 @@ export async function runChain(options: RunOptions): Promise<RunResult> {
     message: `No answer was accepted after ${attempts.length} attempt${attempts.length === 1 ? '' : 's'} (${reasons}).`,
     attempts,
   };
-}
-
-/** The gate is a check, not a dependency: a failure of its own skips it (said in the note), never the run. */
-async function checkSyntax(check: NonNullable<RunOptions['syntaxCheck']>, proposal: string): Promise<{ problem?: string; note: string }> {
-  try {
-    return await check(proposal);
-  } catch (err) {
-    return { note: `syntax gate skipped: ${err instanceof Error ? err.message : String(err)}` };
-  }
-}
-
-/** The verifier runs where the chain serves that model; a model outside the chain on the implicit server of its name. */
-function verifierKey(model: string, tiers: readonly Tier[]): string {
-  const tier = tiers.find((t) => t.model === model);
-  return tier ? backendKey(tier) : backendFor(model);
 }
 
 function skippedAttempt(tierIndex: number, tier: Tier, backend: ChatBackend): Attempt {

@@ -6,6 +6,7 @@ import type { Attempt, RunResult } from './orchestrator';
 import type { Verdict, WarmState } from '../types';
 import { formatUsd, isUnpriced, UNPRICED } from './accounting';
 import { SETTING_NAMES } from '../settingKeys';
+import type { CheckRecord } from './checks';
 
 /** (contract) What `hyperguild.runSkill` resolves to. */
 export interface RunReport {
@@ -25,6 +26,10 @@ export interface RunReport {
     inputTokens?: number;
     outputTokens?: number;
     costUsd?: number;
+    /** (contract) The code checks asked about this answer, in order; a failed one is the escalation's reason. */
+    checks?: CheckRecord[];
+    /** Not part of the verdict: the judge's verdict when asked after a failed check (RunOptions.judgeAfterFailedCheck). */
+    judgeWouldHave?: 'accept' | 'escalate';
   }[];
   proposal?: { original: string; proposed: string };
 }
@@ -49,6 +54,8 @@ export function toRunReport(result: RunResult, original: string): RunReport {
       ...(a.inputTokens !== undefined && { inputTokens: a.inputTokens }),
       ...(a.outputTokens !== undefined && { outputTokens: a.outputTokens }),
       ...(a.costUsd !== undefined && { costUsd: a.costUsd }),
+      ...(a.checks && { checks: a.checks.map((c) => ({ ...c })) }),
+      ...(a.judgeWouldHave && { judgeWouldHave: a.judgeWouldHave }),
     })),
     ...(result.proposal !== undefined && { proposal: { original, proposed: result.proposal } }),
   };
@@ -82,6 +89,18 @@ export function attemptLine(a: Attempt, count: number): string {
   const parts = [`[${a.tierIndex + 1}/${count}] ${a.label}`, a.tier, warmText(a), seconds(a.durationMs), tokens, cost, a.verdict];
   const line = parts.filter(Boolean).join(' · ');
   return a.feedback ? `${line} — ${a.feedback}` : line;
+}
+
+/** "diagnostics typescript: failed, 2 new errors, 140 ms — <note>": one code check, under its attempt's line. */
+export function checkLine(c: CheckRecord): string {
+  const errors = c.newErrors === undefined ? undefined : `${c.newErrors} new error${c.newErrors === 1 ? '' : 's'}`;
+  const line = `${c.kind} ${c.name}: ${[c.status === 'not-checked' ? 'not checked' : c.status, errors, `${c.ms} ms`].filter(Boolean).join(', ')}`;
+  return c.note ? `${line} — ${c.note}` : line;
+}
+
+/** What the judge, asked after a failed check only to know, would have said; the check's verdict stands. */
+export function judgeWouldHaveLine(verdict: 'accept' | 'escalate'): string {
+  return `the judge, asked after the failed check, would have ${verdict === 'accept' ? 'accepted' : 'escalated'} (not the verdict)`;
 }
 
 /** "judge prompt: 44 tokens evaluated, 895 from the server's cache (95 %)" — what the cache-sharing judge saved. */

@@ -5,6 +5,7 @@
 import { isUnpriced } from '../engine/accounting';
 import type { Attempt, RunResult } from '../engine/orchestrator';
 import type { RunReport } from '../engine/report';
+import { withoutNotes } from '../engine/checks';
 
 export type Outcome = 'applied' | 'discarded' | 'escalated' | 'pending' | 'none';
 
@@ -72,6 +73,8 @@ function historyAttempt(a: Attempt): HistoryAttempt {
     ...(a.outputTokens !== undefined && { outputTokens: a.outputTokens }),
     ...(a.costUsd !== undefined && { costUsd: a.costUsd }),
     ...(a.judgePrompt && { judgePrompt: a.judgePrompt }),
+    ...(a.checks && { checks: withoutNotes(a.checks) }),
+    ...(a.judgeWouldHave && { judgeWouldHave: a.judgeWouldHave }),
   };
 }
 

@@ -1,6 +1,7 @@
 // The escalation report's numbers and advice, from the run history. Pure, so every figure and every line of
 // advice is unit-tested over a fixed history.
 import { isUnpriced } from '../engine/accounting';
+import { checkLine } from '../engine/report';
 import type { HistoryAttempt, RunRecord } from './history';
 import { SETTING_NAMES } from '../settingKeys';
 
@@ -36,6 +37,11 @@ export interface ReportData {
   models: ModelStats[];
   /** Why answers were escalated, most frequent first. */
   reasons: { reason: string; count: number }[];
+  /**
+   * Answers the code checks rejected; of those, how many the judge was also asked about (judgeAfterFailedCheck), and
+   * how many of these it would have accepted: what the checks caught that the judge would have let through.
+   */
+  checks: { rejected: number; judged: number; judgeWouldHaveAccepted: number };
   /** Per day: what the priced cloud attempts cost, the runs with unpriced ones, and the estimated cost avoided. */
   spend: { day: string; costUsd: number; avoidedUsd: number; unpricedRuns: number }[];
   /** Runs that used a cloud model without a known price, and those models. */
@@ -64,6 +70,7 @@ export function reasonOf(a: HistoryAttempt): string | undefined {
   const f = a.feedback ?? '';
   if (a.by === 'user') return 'you escalated';
   if (f === 'cancelled' || f === 'cancelled while verifying') return undefined;
+  if (rejectedByChecks(a)) return REJECTED_BY_CHECKS;
   if (f.startsWith('the proposal does not parse')) return 'did not parse (syntax gate)';
   if (f === 'the answer was identical to the selected code') return 'changed nothing';
   if (f === 'the answer was cut off at the token limit') return 'cut off at the token limit';
@@ -73,6 +80,11 @@ export function reasonOf(a: HistoryAttempt): string | undefined {
   if (a.verdict === 'error') return /timeout|within|went silent/i.test(f) ? 'timed out' : /not reachable|unreachable/i.test(f) ? 'server unreachable' : 'server or API error';
   return 'the judge escalated';
 }
+
+export const REJECTED_BY_CHECKS = 'rejected by checks';
+
+/** A code check (diagnostics, a command) failed, so the answer escalated without the judge's verdict. */
+const rejectedByChecks = (a: HistoryAttempt) => a.verdict === 'escalate' && Boolean(a.checks?.some((c) => c.status === 'failed'));
 
 function day(iso: string): string {
   return iso.slice(0, 10);
@@ -89,6 +101,7 @@ export function buildReport(all: readonly RunRecord[], filter: ReportFilter): Re
   const unpricedModels = new Set<string>();
   const models = new Map<string, ModelStats & { durations: number[]; loads: number[] }>();
   const reasons = new Map<string, number>();
+  const checks = { rejected: 0, judged: 0, judgeWouldHaveAccepted: 0 };
 
   for (const run of [...runs].sort((a, b) => a.startedAt.localeCompare(b.startedAt))) {
     const d = byDay.get(day(run.startedAt)) ?? { local: 0, cloud: 0, none: 0, costUsd: 0, avoidedUsd: 0, unpricedRuns: 0 };
@@ -106,6 +119,7 @@ export function buildReport(all: readonly RunRecord[], filter: ReportFilter): Re
     for (const a of run.continues ? run.attempts.filter((x) => x.by === 'user').concat(own) : own) {
       const reason = reasonOf(a);
       if (reason) reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+      if (reason === REJECTED_BY_CHECKS) countCaught(checks, a);
       if (a.by === 'user') continue;
       const m = models.get(a.model) ?? { model: a.model, tier: a.tier, attempts: 0, accepted: 0, applied: 0, medianMs: NaN, p95Ms: NaN, cold: 0, coldFailed: 0, overruled: 0, durations: [], loads: [] };
       models.set(a.model, m);
@@ -132,11 +146,20 @@ export function buildReport(all: readonly RunRecord[], filter: ReportFilter): Re
     resolution: days.map((d) => ({ day: d, local: byDay.get(d)!.local, cloud: byDay.get(d)!.cloud, none: byDay.get(d)!.none })),
     models: modelStats,
     reasons: [...reasons.entries()].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
+    checks,
     spend: days.map((d) => ({ day: d, costUsd: byDay.get(d)!.costUsd, avoidedUsd: byDay.get(d)!.avoidedUsd, unpricedRuns: byDay.get(d)!.unpricedRuns })),
     unpriced: { runs: days.reduce((n, d) => n + byDay.get(d)!.unpricedRuns, 0), models: [...unpricedModels].sort() },
     advice: [...advise(modelStats), ...adviseUnpriced(days.reduce((n, d) => n + byDay.get(d)!.unpricedRuns, 0), [...unpricedModels].sort())],
     workspaces: [...new Set(all.map((r) => r.workspace).filter((w): w is string => Boolean(w)))].sort(),
   };
+}
+
+/** One answer the checks rejected: known to be caught from the judge only when the judge was asked as well. */
+function countCaught(checks: ReportData['checks'], a: HistoryAttempt): void {
+  checks.rejected++;
+  if (!a.judgeWouldHave) return;
+  checks.judged++;
+  if (a.judgeWouldHave === 'accept') checks.judgeWouldHaveAccepted++;
 }
 
 const pct = (n: number, of: number) => `${Math.round((100 * n) / of)} %`;
@@ -209,7 +232,10 @@ export function csvCell(v: unknown): string {
 
 /** The history as CSV: one row per attempt, with its run's fields. */
 export function toCsv(runs: readonly RunRecord[]): string {
-  const head = ['run', 'startedAt', 'workspace', 'language', 'skill', 'status', 'outcome', 'runCostUsd', 'cloudCostAvoidedUsd', 'tierIndex', 'model', 'tier', 'backend', 'warm', 'loadMs', 'durationMs', 'verdict', 'by', 'feedback', 'inputTokens', 'outputTokens', 'costUsd', 'runUnpricedAttempts'];
-  const rows = runs.flatMap((r) => r.attempts.map((a) => [r.id, r.startedAt, r.workspace, r.languageId, r.skill, r.status, r.outcome, r.costUsd, r.cloudCostAvoidedUsd, a.tierIndex, a.model, a.tier, a.backend, a.warm, a.loadMs, a.durationMs, a.verdict, a.by, a.feedback, a.inputTokens, a.outputTokens, a.costUsd, r.unpriced]));
+  const head = ['run', 'startedAt', 'workspace', 'language', 'skill', 'status', 'outcome', 'runCostUsd', 'cloudCostAvoidedUsd', 'tierIndex', 'model', 'tier', 'backend', 'warm', 'loadMs', 'durationMs', 'verdict', 'by', 'feedback', 'inputTokens', 'outputTokens', 'costUsd', 'runUnpricedAttempts', 'checks', 'judgeWouldHave'];
+  const rows = runs.flatMap((r) => r.attempts.map((a) => [
+    r.id, r.startedAt, r.workspace, r.languageId, r.skill, r.status, r.outcome, r.costUsd, r.cloudCostAvoidedUsd, a.tierIndex, a.model, a.tier, a.backend, a.warm, a.loadMs,
+    a.durationMs, a.verdict, a.by, a.feedback, a.inputTokens, a.outputTokens, a.costUsd, r.unpriced, a.checks?.map(checkLine).join('; '), a.judgeWouldHave,
+  ]));
   return [head, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }

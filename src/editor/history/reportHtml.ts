@@ -49,6 +49,19 @@ function reasonBars(data: ReportData, t: Translate): string {
   return `<svg role="img" aria-label="${esc(t('Why answers were escalated'))}" width="${W}" height="${h}" viewBox="0 0 ${W} ${h}">${bars}</svg>`;
 }
 
+/** What the code checks rejected and, where the judge was asked as well, how much of it the judge would have let through. */
+function checksCaught(data: ReportData, t: Translate): string {
+  const { rejected, judged, judgeWouldHaveAccepted } = data.checks;
+  if (!rejected) return `<p class="empty" id="checks">${esc(t('No answer was rejected by code checks in this period.'))}</p>`;
+  const count = rejected === 1 ? t('Code checks rejected 1 answer.') : t('Code checks rejected {0} answers.', rejected);
+  const known = judged
+    ? t('The judge was also asked about {0} of them: it would have accepted {1} ({2}), which the checks caught.', judged, judgeWouldHaveAccepted, pct(judgeWouldHaveAccepted, judged))
+    : rejected === 1
+      ? t('Whether the judge would have accepted it is not known: no run asked the judge after a failed check.')
+      : t('Whether the judge would have accepted them is not known: no run asked the judge after a failed check.');
+  return `<p id="checks">${esc(count)} ${esc(known)}</p>`;
+}
+
 function spendBars(data: ReportData, t: Translate): string {
   const days = data.spend;
   if (!days.length) return `<p class="empty">${esc(t('No runs in this period.'))}</p>`;
@@ -111,6 +124,7 @@ ${stackedDays(data, t)}
 ${modelTable(data, t)}
 <h2>${esc(t('Why answers were escalated'))}</h2>
 ${reasonBars(data, t)}
+${checksCaught(data, t)}
 <h2>${esc(t('Cloud spend and cloud cost avoided (estimate)'))}</h2>
 <p class="legend"><span><i class="swatch cost"></i>${esc(t('spend'))}</span><span><i class="swatch avoided"></i>${esc(t('avoided (estimate)'))}</span></p>
 ${spendBars(data, t)}
