@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { DEFAULT_POLICY, decide, estimateTiers, skipLine, type AdaptiveKey } from '../../src/core/adaptive/estimator';
+import { DEFAULT_POLICY, decide, estimateTiers, recentLine, skipLine, type AdaptiveKey } from '../../src/core/adaptive/estimator';
 import type { HistoryAttempt, Outcome, RunRecord } from '../../src/core/history/history';
 
 const key: AdaptiveKey = { skill: 'document', languageId: 'typescript', chain: ['qwen-7b', 'qwen-32b', 'claude-sonnet-5-5'] };
@@ -38,7 +38,7 @@ describe('adaptive: the estimator', () => {
     assert.ok(estimates[0].estimate < DEFAULT_POLICY.threshold, `estimate ${estimates[0].estimate}`);
     const decided = decide(estimates, [true, true, false]);
     assert.deepEqual(decided.map((d) => d.action), ['skip', 'try', 'try']);
-    assert.equal(skipLine(decided[0]), 'skipped qwen-7b: 1/20 accepted recently');
+    assert.equal(skipLine(decided[0], recentLine(decided[0])), 'skipped qwen-7b: 1/20 accepted recently');
   });
 
   it('recent runs weigh more than old ones (decay): the same runs in another order give another estimate', () => {

@@ -114,7 +114,12 @@ export function decide(estimates: readonly TierEstimate[], local: readonly boole
   });
 }
 
+/** Why a tier is skipped, as the attempt's feedback: `1/20 accepted recently`. */
+export function recentLine(d: Pick<TierEstimate, 'accepted' | 'of'>): string {
+  return `${d.accepted}/${d.of} accepted recently`;
+}
+
 /** The log's and the progress line's words for a skip: `skipped qwen-7b: 1/20 accepted recently`. */
-export function skipLine(d: Pick<TierEstimate, 'model' | 'accepted' | 'of'>): string {
-  return `skipped ${d.model}: ${d.accepted}/${d.of} accepted recently`;
+export function skipLine(d: Pick<TierEstimate, 'model'>, why: string): string {
+  return `skipped ${d.model}: ${why}`;
 }

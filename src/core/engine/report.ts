@@ -84,6 +84,7 @@ function warmText(a: Attempt): string | undefined {
 /** One line per attempt: tier, model, warmth, duration, tokens, cost, verdict, feedback. */
 export function attemptLine(a: Attempt, count: number): string {
   if (a.by === 'user') return `[${a.tierIndex + 1}/${count}] ${a.label} · escalated by you — ${a.feedback ?? ''}`;
+  if (a.verdict === 'skipped') return `[${a.tierIndex + 1}/${count}] skipped ${a.label}: ${a.feedback ?? SETTING_NAMES.adaptive}`;
   const tokens = a.inputTokens !== undefined || a.outputTokens !== undefined ? `${a.inputTokens ?? '?'}→${a.outputTokens ?? '?'} tokens` : 'tokens unknown';
   const cost = a.costUsd !== undefined ? formatUsd(a.costUsd) : isUnpriced(a) ? `${UNPRICED} (add its price to ${SETTING_NAMES.prices})` : 'cost unknown';
   const parts = [`[${a.tierIndex + 1}/${count}] ${a.label}`, a.tier, warmText(a), seconds(a.durationMs), tokens, cost, a.verdict];

@@ -4,7 +4,7 @@
 // "This time" or "Always" skips the tier even while it runs. May import the core, the history recorder and
 // the editor's shared files; run and chat build on it.
 import * as vscode from 'vscode';
-import { decide, estimateTiers, skipLine, type Decision } from '../../core/adaptive/estimator';
+import { decide, estimateTiers, recentLine, skipLine, type Decision } from '../../core/adaptive/estimator';
 import type { TierSkip } from '../../core/engine/orchestrator';
 import type { Tier } from '../../core/engine/chain';
 import type { RunRecord } from '../../core/history/history';
@@ -58,11 +58,11 @@ export class AdaptiveStart {
       if (d.action === 'explore') {
         notes.push(`trying ${d.model} although ${d.accepted}/${d.of} were accepted recently (1 run in 10 still tries it)`);
       } else if (run.settings.adaptive === 'on' || this.remembered(alwaysKey(run, d)) === 'always') {
-        skip.set(d.tierIndex, { reason: skipLine(d) });
-        notes.push(skipLine(d));
+        skip.set(d.tierIndex, { reason: recentLine(d), ...saved(d) });
+        notes.push(skipLine(d, recentLine(d)));
       } else if (!offer && this.remembered(neverKey(run)) !== 'never') {
         const controller = new AbortController();
-        skip.set(d.tierIndex, { reason: `${skipLine(d)} (you chose to skip it)`, signal: controller.signal });
+        skip.set(d.tierIndex, { reason: `${recentLine(d)} (you chose to skip it)`, signal: controller.signal, ...saved(d) });
         notes.push(`offered to start past ${d.model}: ${d.accepted}/${d.of} accepted recently`);
         offer = this.offer(run, d, controller);
       }
@@ -92,8 +92,11 @@ export class AdaptiveStart {
   }
 }
 
-const alwaysKey = (run: AdaptiveRun, d: Decision) => `hyperguild.adaptive.always:${run.skill}:${run.languageId}:${d.model}`;
-const neverKey = (run: AdaptiveRun) => `hyperguild.adaptive.never:${run.skill}`;
+/** What the attempt records of the estimate: the chance, and the time skipping saves. */
+const saved = (d: Decision) => ({ chance: d.estimate, ...(d.medianMs !== undefined && { expectedMs: d.medianMs }) });
+
+const alwaysKey = (run: AdaptiveRun, d: Decision) => `adaptive.always:${run.skill}:${run.languageId}:${d.model}`;
+const neverKey = (run: AdaptiveRun) => `adaptive.never:${run.skill}`;
 
 /**
  * The history as the planner reads it: read once, then again only after this window recorded a run (another

@@ -25,6 +25,7 @@ import { showFailure, type CloudRetry } from './failureActions';
 import type { HistoryRecorder } from '../history/historyRecorder';
 import type { RecordInput } from '../../core/history/history';
 import { randomUUID } from 'node:crypto';
+import { SETTING_NAMES } from '../../core/settingKeys';
 import type { EngineHost } from './engineHost';
 import type { RunRegistry } from './runRegistry';
 import type { DraftDocuments } from '../review/drafts';
@@ -101,7 +102,7 @@ class ProgressText {
       const title = tierTitle(e.tier, e.tierIndex, e.tierCount, e.warm);
       this.tier = { title: this.skipped.length ? `${this.skipped.join(' · ')} · ${title}` : title, label: e.tier.label, started: Date.now(), loading: cold, thinking: false, writing: false };
     } else if (e.type === 'attempt' && e.attempt.verdict === 'skipped') {
-      this.skipped.push(e.attempt.feedback ?? vscode.l10n.t('skipped {0}', e.attempt.model));
+      this.skipped.push(vscode.l10n.t('skipped {0}: {1}', e.attempt.label, e.attempt.feedback ?? ''));
       return;
     } else if (this.tier && e.type === 'loading') {
       this.tier.loading = true;
@@ -373,7 +374,7 @@ async function planSkips(deps: RunSkillDeps, run: Parameters<AdaptiveStart['plan
     for (const note of plan.notes) deps.log.info(`  ${note}`);
     return plan;
   } catch (err) {
-    deps.log.warn(`hyperguild.adaptive could not plan this run (${err instanceof Error ? err.message : String(err)}); every tier is tried.`);
+    deps.log.warn(`${SETTING_NAMES.adaptive} could not plan this run (${err instanceof Error ? err.message : String(err)}); every tier is tried.`);
     return none;
   }
 }
