@@ -11,6 +11,8 @@ import type { RunReport } from './core/engine/report';
 import type { RunRecord } from './core/history/history';
 import type { Tier } from './core/engine/chain';
 import { historyFeature } from './editor/history/historyFeature';
+import { readHistorySettings } from './editor/history/historyRecorder';
+import { AdaptiveStart, cachedHistory } from './editor/adaptive/adaptiveStart';
 import { registerCommands, type CommandTable } from './editor/commandTable';
 import { readSettings, currentScope, type Settings } from './editor/settings';
 import { anthropicKey, LlamaSwapKey, ServerKeys } from './editor/setup/secretKeys';
@@ -102,10 +104,12 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
     },
   });
   disposables.forEach(push);
-  const runDeps: RunSkillDeps = { log, proposals, drafts, engine, runs, syntax, cloudRetry, hasCloudKey, demo, history, warmth: (m, k) => board.readWarmth(m, k), warmthHint: (m, k) => board.cachedWarmth(m, k), preloadIfCold };
+  // hyperguild.adaptive learns from the history; with the history off it has nothing to learn from, so it is off.
+  const adaptive = new AdaptiveStart(push(cachedHistory(history, () => readHistorySettings().enabled)), context.globalState);
+  const runDeps: RunSkillDeps = { log, proposals, drafts, engine, runs, syntax, cloudRetry, hasCloudKey, demo, history, adaptive, warmth: (m, k) => board.readWarmth(m, k), warmthHint: (m, k) => board.cachedWarmth(m, k), preloadIfCold };
   const walkthrough = new WalkthroughProgress(log);
   const chat = chatFeature(context.extensionUri, {
-    log, engine, history, proposals, runs, warmth: runDeps.warmth, warmthHint: runDeps.warmthHint,
+    log, engine, history, adaptive, proposals, runs, warmth: runDeps.warmth, warmthHint: runDeps.warmthHint,
     skills: () => readSettings(currentScope()).skills,
     runSkill: (args, surface) => runSkillCommand(runDeps, args, surface),
     escalate: (id, feedback, surface) => escalateCommand(runDeps, id, { feedback }, surface),
