@@ -12,7 +12,7 @@ import type { RunRecord } from './core/history/history';
 import type { Tier } from './core/engine/chain';
 import { historyFeature } from './editor/history/historyFeature';
 import { readHistorySettings } from './editor/history/historyRecorder';
-import { AdaptiveStart, cachedHistory } from './editor/adaptive/adaptiveStart';
+import { AdaptiveStart, CHOOSE_ADAPTIVE_COMMAND, FORGET_ADAPTIVE_COMMAND, adaptiveChoice, cachedHistory } from './editor/adaptive/adaptiveStart';
 import { registerCommands, type CommandTable } from './editor/commandTable';
 import { readSettings, currentScope, type Settings } from './editor/settings';
 import { anthropicKey, LlamaSwapKey, ServerKeys } from './editor/setup/secretKeys';
@@ -168,6 +168,12 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
     ...review.commands((target, args) => escalateCommand(runDeps, target, args)),
     'hyperguild.runSkill': (args?: RunSkillArgs) => runSkill(args),
     [RETRY_ON_CLOUD_COMMAND]: () => cloudRetry.run(),
+    [CHOOSE_ADAPTIVE_COMMAND]: (args?: { choice?: unknown }) => adaptive.choose(adaptiveChoice(args?.choice)),
+    [FORGET_ADAPTIVE_COMMAND]: async () => {
+      const forgotten = await adaptive.forget();
+      void vscode.window.showInformationMessage(vscode.l10n.t('Hyperguild forgot {0} Always / Never choice(s); runs offer to start past a tier again.', forgotten));
+      return forgotten;
+    },
     'hyperguild.cancel': () => {
       const n = runs.cancelAll();
       log.info(n ? `Cancelled ${n} run${n === 1 ? '' : 's'}.` : 'Nothing to cancel.');

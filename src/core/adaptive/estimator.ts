@@ -26,7 +26,7 @@ export interface AdaptivePolicy {
 }
 
 export const DEFAULT_POLICY: AdaptivePolicy = {
-  prior: 0.5, priorWeight: 2, halfLifeRuns: 10, window: 40, threshold: 0.2, minEvidence: 6, minSavedMs: 2_000, exploreEvery: 10,
+  prior: 0.5, priorWeight: 2, halfLifeRuns: 10, window: 40, threshold: 0.2, minEvidence: 6, minSavedMs: 1_000, exploreEvery: 10,
 };
 
 /** What the history says of one tier of the chain for one skill and language. */

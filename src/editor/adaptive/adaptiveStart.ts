@@ -31,13 +31,30 @@ export interface AdaptivePlan {
 /** Where the history comes from: undefined when it is off (then adaptive is off too: nothing to learn from). */
 export type HistorySource = () => Promise<readonly RunRecord[] | undefined>;
 
+/** The offer's buttons as a command (hidden from the palette): `{ choice: 'always' | 'thisTime' | 'never' }`. */
+export const CHOOSE_ADAPTIVE_COMMAND = 'hyperguild.chooseAdaptiveStart';
+export const FORGET_ADAPTIVE_COMMAND = 'hyperguild.forgetAdaptiveChoices';
+
+/** The command's argument; anything else is This time (the button a user means by just choosing). */
+export function adaptiveChoice(raw: unknown): AdaptiveChoice {
+  return raw === 'always' || raw === 'never' ? raw : 'thisTime';
+}
+
 const NO_PLAN: AdaptivePlan = { skip: new Map(), notes: [], dispose: () => undefined };
 /** The newest runs read: the estimator's window is per tier and key, so this bounds the read, not the answer. */
 export const HISTORY_READ = 2_000;
 
 type Memory = 'always' | 'never';
+export type AdaptiveChoice = 'always' | 'thisTime' | 'never';
+interface Offer {
+  run: AdaptiveRun;
+  decision: Decision;
+  controller: AbortController;
+}
 
 export class AdaptiveStart {
+  private offered: Offer | undefined;
+
   constructor(
     private readonly history: HistorySource,
     /** The user's Always and Never, kept across sessions (globalState). */
@@ -73,18 +90,38 @@ export class AdaptiveStart {
   /** The suggestion: non-blocking; "This time" and "Always" skip the tier at once, even mid-answer. */
   private offer(run: AdaptiveRun, d: Decision, controller: AbortController): vscode.Disposable {
     const next = run.tiers[d.tierIndex + 1]?.model ?? '';
-    const always = vscode.l10n.t('Always');
-    const thisTime = vscode.l10n.t('This time');
-    const never = vscode.l10n.t('Never for this skill');
     const message = vscode.l10n.t('Start at {0}: {1} accepted {2} of {3} recent {4} runs ({5}).', next, d.model, d.accepted, d.of, run.skill, run.languageId);
-    let closed = false;
-    void vscode.window.showInformationMessage(message, always, thisTime, never).then(async (choice) => {
-      if (closed && choice === undefined) return;
-      if (choice === always) await this.memory.update(alwaysKey(run, d), 'always');
-      if (choice === never) await this.memory.update(neverKey(run), 'never');
-      if (choice === always || choice === thisTime) controller.abort();
+    const offer: Offer = { run, decision: d, controller };
+    this.offered = offer;
+    const labels: Record<AdaptiveChoice, string> = { always: vscode.l10n.t('Always'), thisTime: vscode.l10n.t('This time'), never: vscode.l10n.t('Never for this skill') };
+    void vscode.window.showInformationMessage(message, labels.always, labels.thisTime, labels.never).then((label) => {
+      const choice = (Object.keys(labels) as AdaptiveChoice[]).find((c) => labels[c] === label);
+      return choice ? this.apply(offer, choice) : undefined;
     });
-    return { dispose: () => (closed = true) };
+    return { dispose: () => void (this.offered === offer && (this.offered = undefined)) };
+  }
+
+  /**
+   * The offer's buttons, also a command (hyperguild.chooseAdaptiveStart, as the notification's button runs it):
+   * the newest offer of a run still going. False when none is open.
+   */
+  async choose(choice: AdaptiveChoice): Promise<boolean> {
+    if (!this.offered) return false;
+    await this.apply(this.offered, choice);
+    return true;
+  }
+
+  private async apply({ run, decision, controller }: Offer, choice: AdaptiveChoice): Promise<void> {
+    if (choice === 'always') await this.memory.update(alwaysKey(run, decision), 'always');
+    if (choice === 'never') await this.memory.update(neverKey(run), 'never');
+    if (choice === 'always' || choice === 'thisTime') controller.abort();
+  }
+
+  /** Forgets every Always and Never (Hyperguild: Forget Start-Past Choices); returns how many were kept. */
+  async forget(): Promise<number> {
+    const keys = this.memory.keys().filter((k) => k.startsWith(MEMORY_PREFIX));
+    for (const key of keys) await this.memory.update(key, undefined);
+    return keys.length;
   }
 
   private remembered(key: string): Memory | undefined {
@@ -95,8 +132,9 @@ export class AdaptiveStart {
 /** What the attempt records of the estimate: the chance, and the time skipping saves. */
 const saved = (d: Decision) => ({ chance: d.estimate, ...(d.medianMs !== undefined && { expectedMs: d.medianMs }) });
 
-const alwaysKey = (run: AdaptiveRun, d: Decision) => `adaptive.always:${run.skill}:${run.languageId}:${d.model}`;
-const neverKey = (run: AdaptiveRun) => `adaptive.never:${run.skill}`;
+const MEMORY_PREFIX = 'adaptive.';
+const alwaysKey = (run: AdaptiveRun, d: Decision) => `${MEMORY_PREFIX}always:${run.skill}:${run.languageId}:${d.model}`;
+const neverKey = (run: AdaptiveRun) => `${MEMORY_PREFIX}never:${run.skill}`;
 
 /**
  * The history as the planner reads it: read once, then again only after this window recorded a run (another
