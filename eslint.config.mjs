@@ -23,5 +23,5 @@ export default tseslint.config(
       curly: ['error', 'multi-line'],
     },
   },
-  { files: ['src/core/**/*.ts', 'src/backends/**/*.ts', 'src/syntax/**/*.ts', 'src/storage/**/*.ts'], rules: noRuntimeVscode },
+  { files: ['src/core/**/*.ts', 'src/backends/**/*.ts', 'src/syntax/**/*.ts', 'src/storage/**/*.ts', 'src/checks/**/*.ts'], rules: noRuntimeVscode },
 );

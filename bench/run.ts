@@ -1,6 +1,7 @@
 // `npm run bench [-- --quick] [-- --only=1,3] [-- --server URL]`: the benchmarks (1–6 of issue 6, 7 the syntax gate, 8
 // the judge's prompt cache against a genuine llama-server: ../shared/bin's, or the one at URL, 9–10 the history, 11 carrying a keystroke
-// into a proposal, 12 the live draft's CPU on a long answer), a table on stdout and, for
+// into a proposal, 12 the live draft's CPU on a long answer, 13 the diagnostics gate, 14 the command gate's overhead and
+// its shadow copy), a table on stdout and, for
 // a full run of all of them, bench/RESULTS.md. Benchmarks, not tests: a figure that misses its target is
 // reported, never a failure; the exit code is 1 only when a benchmark could not run or a run went wrong
 // (a run not completed, cross-talk between runs, a host start that failed).
@@ -20,6 +21,8 @@ import { benchServer, judgeCacheBench, percent, type JudgeCacheResult } from './
 import { historyBench, type HistoryBenchResult } from './history';
 import { carryBench, type CarryBenchResult } from './carry';
 import { draftCpuBench, type DraftCpuResult } from './draftCpu';
+import { diagnosticsGateBench, type DiagnosticsGateResult } from './diagnosticsGate';
+import { commandGateBench, type CommandGateResult } from './commandGate';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -34,6 +37,8 @@ interface Plan {
   history: { appends: number; runs: number; reports: number; tooltipRuns: number };
   carry: { keystrokes: number; wholeDocument: number };
   draft: { kib: number; runs: number; baselineRuns: number };
+  diagnostics: { iterations: number; freshRuns: number };
+  commands: { iterations: number; sources: number; dependencies: number; copies: number };
 }
 
 const FULL: Plan = {
@@ -47,6 +52,8 @@ const FULL: Plan = {
   history: { appends: 1000, runs: 10_000, reports: 10, tooltipRuns: 15_000 },
   carry: { keystrokes: 500, wholeDocument: 10 },
   draft: { kib: 256, runs: 5, baselineRuns: 1 },
+  diagnostics: { iterations: 100, freshRuns: 10 },
+  commands: { iterations: 50, sources: 2000, dependencies: 5000, copies: 3 },
 };
 
 /** Proves every benchmark works, in about a minute; its figures are not the results. */
@@ -61,6 +68,8 @@ const QUICK: Plan = {
   history: { appends: 50, runs: 10_000, reports: 2, tooltipRuns: 15_000 },
   carry: { keystrokes: 50, wholeDocument: 3 },
   draft: { kib: 32, runs: 1, baselineRuns: 1 },
+  diagnostics: { iterations: 6, freshRuns: 2 },
+  commands: { iterations: 5, sources: 300, dependencies: 500, copies: 1 },
 };
 
 const log = (line: string) => console.log(`[bench] ${line}`);
@@ -145,6 +154,14 @@ function syntaxRow(r: SyntaxGateResult): Row {
   };
 }
 
+function diagnosticsRow(r: DiagnosticsGateResult): Row {
+  return {
+    n: '13', what: `Diagnostics gate per attempt on a ${r.lines}-line TypeScript file, warm language service (TypeScript ${r.version} in the diagnostics worker, plain Node; ${r.iterations} runs, half with an unknown name; each run's check of the original, at its start in the background of the first tier: ${ms(r.runStart, 0)}); first use (worker, TypeScript load, project build, in the background of the first tier): ${num(r.firstUseMs, 0)} ms; the editor's thread held at most ${num(r.mainThreadMaxMs, 0)} ms meanwhile`,
+    ours: `${ms(r.gate, 0)}; p95 ${num(r.gateP95, 0)} ms`, baseline: `a fresh program per proposal: ${ms(r.fresh, 0)}; p95 ${num(r.freshP95, 0)} ms`,
+    ratio: `${times(r.fresh.median, r.gate.median)} less`, target: '≤ 300 ms', result: verdict(r.gate.median <= 300),
+  };
+}
+
 function historyRows(r: HistoryBenchResult): Row[] {
   return [
     {
@@ -180,6 +197,22 @@ function draftRow(r: DraftCpuResult): Row {
     ratio: `${times(r.before.cpuMs.median, r.ours.cpuMs.median)} less; characters read ${num(r.ours.scanned / r.answerChars, 1)}× the answer (before: ${num(r.before.scanned / r.answerChars, 0)}×)`,
     target: '≤ 100 ms', result: verdict(r.ours.cpuMs.median <= 100),
   };
+}
+
+function commandRows(r: CommandGateResult): Row[] {
+  const p = r.project;
+  return [
+    {
+      n: '14', what: `Command gate per proposal: a check running \`${r.command}\` on the shadow copy (proposal written into the changed file, placeholders, its own process group, output read), project of ${p.sources} source files + ${p.dependencies} in node_modules; ${r.iterations} proposals`,
+      ours: `overhead ${ms(r.overhead)} (paired: gate − direct)`, baseline: `the same command spawned directly: ${ms(r.direct)}`,
+      ratio: `gate in all: ${ms(r.gate)}`, target: '≤ 50 ms', result: verdict(r.overhead.median <= 50),
+    },
+    {
+      n: '14', what: `Shadow copy, once per run (in the background of the first tier): ${r.copyStats.files} files copied (${kib(r.copyStats.bytes)}), ${r.copyStats.links} links (node_modules)`,
+      ours: `${ms(r.copy, 0)}; removal ${ms(r.remove, 0)}`, baseline: `full copy with node_modules (fs.cp): ${ms(r.fullCopy, 0)}`,
+      ratio: `${times(r.fullCopy.median, r.copy.median)} less; links only (not chosen: tools resolve links back into the real tree): ${ms(r.linksOnly, 0)}`, target: '', result: 'info',
+    },
+  ];
 }
 
 function judgeRow(r: JudgeCacheResult | undefined): Row {
@@ -285,6 +318,8 @@ interface Results {
   history?: HistoryBenchResult;
   carry?: CarryBenchResult;
   draft?: DraftCpuResult;
+  diagnostics?: DiagnosticsGateResult;
+  commands?: CommandGateResult;
   errors: string[];
   durations: Record<string, number>;
 }
@@ -356,6 +391,13 @@ function details(plan: Plan, r: Results): string {
       `- Hyperguild: ${ms(d.ours.cpuMs, 0)} of CPU for the whole answer, ${d.ours.updates} updates (every completed line while the code is under 16 KiB, at most 10 a second; then each time it has grown by a quarter), ${d.ours.scanned} characters read (${num(d.ours.scanned / d.answerChars, 1)}× the answer)`,
       `- Before: ${ms(d.before.cpuMs, 0)}, ${d.before.updates} updates, ${d.before.scanned} characters read (${num(d.before.scanned / d.answerChars, 0)}× the answer)`, '');
   }
+  if (r.commands) {
+    const c = r.commands;
+    out.push('### 14. The command gate', '',
+      `Method: a synthetic project in the temp folder: ${c.project.sources} TypeScript files (${kib(c.project.sourceBytes)}) in folders of 20, and ${c.project.dependencies} small files in node_modules. One run's command checks (\`commandChecks\`, out/src) for a file in it with \`hyperguild.checks\` = [\`${c.command}\`]; the first check (which waits for the shadow copy) is left out. Each iteration checks a new proposal (the changed file rewritten in the copy, the command run in its own process group, its output read), then spawns the same command directly in the real folder (\`spawn(command, { shell: true })\`, pipes drained): the baseline, interleaved; overhead = the two, paired. The shadow copy is then made ${c.copy.n} times alone (makeShadow: sources copied, node_modules linked), against two other ways in the same run: links only (the root's entries linked, real folders down to the changed file; rejected: tsc, node and pytest resolve a linked file to its real path and follow its relative imports back into the real tree, and a tool's writes land in the user's folder) and a full copy including node_modules (\`fs.promises.cp\`). A git worktree was not measured: it writes into the user's .git and checks out the last commit, not the unsaved and uncommitted text.`, '',
+      `- gate: ${ms(c.gate)}; direct: ${ms(c.direct)}; overhead ${ms(c.overhead)}`,
+      `- shadow copy: ${ms(c.copy, 0)} (${c.copyStats.files} files, ${kib(c.copyStats.bytes)}, ${c.copyStats.links} links); removal ${ms(c.remove, 0)}; links only ${ms(c.linksOnly, 0)}; full copy ${ms(c.fullCopy, 0)}`, '');
+  }
   return out.join('\n');
 }
 
@@ -385,9 +427,11 @@ async function main(): Promise<number> {
   if (want('3')) results.cold = await section('cold start', () => coldStartBench({ ...plan.cold, log }));
   if (want('5')) results.polling = await section('polling', () => pollingBench(plan.polling));
   if (want('7')) results.syntax = await section('syntax gate', () => syntaxGateBench(plan.syntax));
+  if (want('13')) results.diagnostics = await section('diagnostics gate', () => diagnosticsGateBench(plan.diagnostics));
   if (want('9') || want('10')) results.history = await section('history', () => historyBench(plan.history));
   if (want('11')) results.carry = await section('carry', () => Promise.resolve(carryBench(plan.carry)));
   if (want('12')) results.draft = await section('live draft', () => Promise.resolve(draftCpuBench(plan.draft)));
+  if (want('14')) results.commands = await section('command gate', () => commandGateBench(plan.commands));
   const given = args.includes('--server') ? args[args.indexOf('--server') + 1] : undefined;
   if (want('8')) {
     results.judge = await section('judge cache', async () => {
@@ -424,10 +468,12 @@ async function main(): Promise<number> {
   if (results.startup) rows.push(...startupRows(results.startup));
   if (results.polling) rows.push(pollingRow(results.polling));
   if (results.syntax) rows.push(syntaxRow(results.syntax));
+  if (results.diagnostics) rows.push(diagnosticsRow(results.diagnostics));
   if (want('8')) rows.push(judgeRow(results.judge));
   if (results.history) rows.push(...historyRows(results.history));
   if (results.carry) rows.push(...carryRows(results.carry));
   if (results.draft) rows.push(draftRow(results.draft));
+  if (results.commands) rows.push(...commandRows(results.commands));
   if (results.concurrency) rows.push(...concurrencyRows(results.concurrency.lockstep, results.concurrency.spread, results.concurrency.sequential));
   const elapsed = (Date.now() - started) / 1000;
   const durations = Object.entries(results.durations).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ');

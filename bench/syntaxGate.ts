@@ -16,7 +16,7 @@ export interface SyntaxGateResult {
 
 const WASM = path.resolve(__dirname, '../../node_modules/@vscode/tree-sitter-wasm/wasm');
 
-function document(lines: number): { text: string; start: number; end: number; selection: string } {
+export function document(lines: number): { text: string; start: number; end: number; selection: string } {
   const fn = (i: number) => `export function f${i}(xs: number[], k: number): number {\n  let t = 0;\n  for (const x of xs) {\n    if (x > k) t += x * ${i};\n  }\n  return t;\n}\n\n`;
   let text = '';
   for (let i = 0; text.split('\n').length < lines; i++) text += fn(i);

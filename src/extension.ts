@@ -24,11 +24,14 @@ import { chatFeature } from './editor/chat/chatFeature';
 import type { CascadeModels } from './editor/chat/cascadeModels';
 import { RunRegistry } from './editor/run/runRegistry';
 import { escalateCommand, runSkillCommand, type RunSkillDeps, type RunSkillArgs } from './editor/run/runSkillCommand';
+import { checkSource } from './editor/run/codeChecks';
+import { TsClient } from './checks/tsClient';
 import { WarmStatusBar } from './editor/warmth/warmStatusBar';
 import { showWarmMenu } from './editor/warmth/warmMenu';
 import { checkSetupCommand } from './editor/setup/setupCheckCommand';
 import { showWarning } from './editor/notify';
 import { tapLog } from './editor/logTap';
+import { commandCheckDeps, type CommandCheckTesting } from './editor/run/commandCheckDeps';
 import { SECTION, SETTING_NAMES } from './core/settingKeys';
 
 /** (contract) What `activate()` returns. */
@@ -47,6 +50,8 @@ export interface HyperguildApi {
     storeServerKey(name: string, url: string, key: string): Promise<void>;
     chatHandler: vscode.ChatRequestHandler;
     cascadeModels?: CascadeModels;
+    /** Trust and the answer to "run this workspace's check command?", as the host tests set them. */
+    commandChecks: CommandCheckTesting;
   };
 }
 
@@ -94,6 +99,10 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
 
   // Grammars load on the first run in each language, from the files the package ships (see esbuild.mjs).
   const syntax = new SyntaxChecker(path.join(context.extensionPath, 'dist', 'tree-sitter'));
+  // The diagnostics worker starts on the first check, never at activation; TypeScript loads inside it (see esbuild.mjs).
+  const tsClient = new TsClient(path.join(context.extensionPath, 'dist', 'ts-worker.js'));
+  push({ dispose: () => tsClient.dispose() });
+  const diagnostics = { client: tsClient, bundledTypeScript: path.join(context.extensionPath, 'dist', 'typescript', 'typescript.js') };
   const cloudRetry = push(new CloudRetry());
   const hasCloudKey = async () => Boolean(await key.get());
   const { history, commands: historyCommands, disposables } = historyFeature({
@@ -106,7 +115,9 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
   disposables.forEach(push);
   // hyperguild.adaptive learns from the history; with the history off it has nothing to learn from, so it is off.
   const adaptive = new AdaptiveStart(push(cachedHistory(history, () => readHistorySettings().enabled)), context.globalState);
-  const runDeps: RunSkillDeps = { log, proposals, drafts, engine, runs, syntax, cloudRetry, hasCloudKey, demo, history, adaptive, warmth: (m, k) => board.readWarmth(m, k), warmthHint: (m, k) => board.cachedWarmth(m, k), preloadIfCold };
+  const commandTesting: CommandCheckTesting | undefined = testLog ? {} : undefined;
+  const checks = checkSource({ diagnostics, commands: commandCheckDeps(context.workspaceState, log, commandTesting) });
+  const runDeps: RunSkillDeps = { log, proposals, drafts, engine, runs, syntax, checks, cloudRetry, hasCloudKey, demo, history, adaptive, warmth: (m, k) => board.readWarmth(m, k), warmthHint: (m, k) => board.cachedWarmth(m, k), preloadIfCold };
   const walkthrough = new WalkthroughProgress(log);
   const chat = chatFeature(context.extensionUri, {
     log, engine, history, adaptive, proposals, runs, warmth: runDeps.warmth, warmthHint: runDeps.warmthHint,
@@ -216,7 +227,7 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
   };
   return {
     runSkill, getHistory: (options) => history.get(options?.limit), getWarmState: () => board.primaryState, onDidChangeWarmState: warmChanged.event,
-    ...(testLog && { testing: { logLines: testLog, storeServerKey, chatHandler: chat.handler, ...(chat.models && { cascadeModels: chat.models }) } }),
+    ...(testLog && commandTesting && { testing: { logLines: testLog, storeServerKey, chatHandler: chat.handler, commandChecks: commandTesting, ...(chat.models && { cascadeModels: chat.models }) } }),
   };
 }
 

@@ -19,11 +19,13 @@ export const SETTING_KEYS = {
   idleTimeoutSeconds: 'idleTimeoutSeconds',
   preloadOnCommandStart: 'preloadOnCommandStart',
   showDraft: 'showDraft',
+  diagnosticsTimeoutMs: 'diagnostics.timeoutMs',
   statusBarPollSeconds: 'statusBarPollSeconds',
   historyEnabled: 'history.enabled',
   historyKeepCode: 'history.keepCode',
   historyMaxRuns: 'history.maxRuns',
   prices: 'prices',
+  checks: 'checks',
   adaptive: 'adaptive',
 } as const;
 

@@ -14,7 +14,8 @@ export async function run(): Promise<void> {
   const config = vscode.workspace.getConfiguration('hyperguild');
   try {
     await vscode.extensions.getExtension('hyperguild.hyperguild')!.activate();
-    // The 7b answer does not parse (the syntax gate stops it before any judge); the 32b one is judged and passes.
+    // The 7b answer parses but names a variable that does not exist: the diagnostics gate stops it before any judge,
+    // with TypeScript's own words; the 32b one is checked, judged and passes.
     fake.responder = (r) => {
       const body = r.body as { model: string };
       if (isJudge(r)) {
@@ -23,7 +24,7 @@ export async function run(): Promise<void> {
           : verdictReply('accept', 'same behaviour, clearer, typed');
       }
       return body.model === 'qwen2.5-coder-7b'
-        ? codeReply('export function average(values: number[]): number {\n  return values.reduce((a, b) => a + b, 0 / values.length;\n}', 2)
+        ? codeReply('export function average(values: number[]): number {\n  return values.reduce((a, b) => a + b, 0) / value.length;\n}', 2)
         : codeReply(BETTER, 2);
     };
     await config.update('statusBarPollSeconds', 0.5, vscode.ConfigurationTarget.Workspace);

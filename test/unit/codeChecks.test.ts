@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { parseChain, type Tier } from '../../src/core/engine/chain';
 import { runChain } from '../../src/core/engine/orchestrator';
+import { toRunReport } from '../../src/core/engine/report';
 import { BUILT_IN_SKILLS } from '../../src/core/engine/skills';
-import type { CodeCheck, CheckOutcome } from '../../src/core/engine/checks';
+import { disposeChecks, type CodeCheck, type CheckOutcome } from '../../src/core/engine/checks';
 import type { Task } from '../../src/core/engine/prompts';
 import { ScriptedBackend, accept, fence } from '../support/scriptedBackend';
 
@@ -58,5 +59,34 @@ describe('orchestrator: code checks', () => {
     assert.equal(r.status, 'exhausted');
     assert.equal(second.seen.length, 0);
     assert.equal(first.seen[0], 'let x = 2;\n', 'the check sees the proposal fitted to the selection');
+  });
+});
+
+describe('run report: code checks', () => {
+  it('each attempt carries its checks (kind, name, status, newErrors, ms) as the contract says; the notes stay in the log', async () => {
+    const local = new ScriptedBackend('llama-swap');
+    const diagnostics = check('typescript', async () => ({ status: 'failed', feedback: "line 1: Cannot find name 'y'. ts(2304)", newErrors: 1, note: 'typescript 5.9.3 (bundled)' }));
+    local.on('a', { answer: fence('let x = y;') });
+    const r = await runChain({ tiers: tiers('a'), skill: refactor, task, backends: { 'llama-swap': local }, maxTokens: 64, codeChecks: [diagnostics] });
+    const report = toRunReport(r, 'let x = 1;\n');
+    assert.deepEqual(report.attempts[0].checks?.map(({ ms, ...c }) => (assert.equal(typeof ms, 'number'), c)), [{ kind: 'diagnostics', name: 'typescript', status: 'failed', newErrors: 1 }]);
+  });
+});
+
+describe('code checks: disposal', () => {
+  it('disposeChecks frees every check once the run is over, whether a dispose throws, rejects or has none', async () => {
+    const freed: string[] = [];
+    const errors: unknown[] = [];
+    const base = { kind: 'command' as const, timeoutMs: 1, run: async () => ({ status: 'passed' as const }) };
+    disposeChecks([
+      { ...base, name: 'a', dispose: () => void freed.push('a') },
+      { ...base, name: 'b', dispose: () => { throw new Error('b broke'); } },
+      { ...base, name: 'c', dispose: async () => { throw new Error('c broke'); } },
+      { ...base, name: 'd' },
+      { ...base, name: 'e', dispose: async () => void freed.push('e') },
+    ], (err) => errors.push(err));
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(freed, ['a', 'e']);
+    assert.deepEqual(errors.map((e) => (e as Error).message).sort(), ['b broke', 'c broke']);
   });
 });

@@ -34,4 +34,16 @@ describe('settings snapshot: bounds', () => {
     assert.equal(s.idleTimeoutMs, 60_000);
     assert.deepEqual(s.problems, []);
   });
+
+  it('hyperguild.diagnostics.timeoutMs: 3000 by default, 0 turns the gate off, a negative or malformed one is named and the default used, one above a minute is capped', () => {
+    assert.equal(snapshotSettings(config({}), config({}), true).diagnosticsTimeoutMs, 3000);
+    assert.equal(snapshotSettings(config({ 'diagnostics.timeoutMs': 0 }), config({}), true).diagnosticsTimeoutMs, 0);
+    const bad = snapshotSettings(config({ 'diagnostics.timeoutMs': -5 }), config({}), true);
+    assert.equal(bad.diagnosticsTimeoutMs, 3000);
+    assert.deepEqual(bad.problems, ['hyperguild.diagnostics.timeoutMs is -5, not a number of milliseconds from 0 (off) to 60000; 3000 is used.']);
+    const huge = snapshotSettings(config({ 'diagnostics.timeoutMs': 1e9 }), config({}), true);
+    assert.equal(huge.diagnosticsTimeoutMs, 60_000);
+    assert.deepEqual(huge.problems, ['hyperguild.diagnostics.timeoutMs is 1000000000, above its maximum of 60000; 60000 is used.']);
+    for (const p of [...bad.problems, ...huge.problems]) assertOneSentence(p);
+  });
 });

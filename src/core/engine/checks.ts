@@ -32,6 +32,8 @@ export interface CodeCheck {
   readonly timeoutMs: number;
   /** The proposal is fitted to the selection; the check splices it into the document it was made for. */
   run(proposal: string, signal: AbortSignal): Promise<CheckOutcome>;
+  /** Frees what the check holds for its run (a shadow copy on disk): called once the run is over, also on cancel. */
+  dispose?(): void | Promise<void>;
 }
 
 export interface ChecksResult {
@@ -96,6 +98,17 @@ async function bounded(check: CodeCheck, proposal: string, outer: AbortSignal): 
   } finally {
     clearTimeout(timer);
     outer.removeEventListener('abort', abort);
+  }
+}
+
+/** Frees each check's run state once the run is over; never throws (what cannot be freed is told to onError). */
+export function disposeChecks(checks: readonly CodeCheck[], onError: (err: unknown) => void): void {
+  for (const check of checks) {
+    try {
+      void Promise.resolve(check.dispose?.()).catch(onError);
+    } catch (err) {
+      onError(err);
+    }
   }
 }
 

@@ -4,9 +4,9 @@
 import type { Tier } from './chain';
 import type { Attempt, RunResult } from './orchestrator';
 import type { Verdict, WarmState } from '../types';
+import type { CheckRecord } from './checks';
 import { formatUsd, isUnpriced, UNPRICED } from './accounting';
 import { SETTING_NAMES } from '../settingKeys';
-import type { CheckRecord } from './checks';
 
 /** (contract) What `hyperguild.runSkill` resolves to. */
 export interface RunReport {
@@ -26,8 +26,8 @@ export interface RunReport {
     inputTokens?: number;
     outputTokens?: number;
     costUsd?: number;
-    /** (contract) The code checks asked about this answer, in order; a failed one is the escalation's reason. */
-    checks?: CheckRecord[];
+    /** (contract) The code checks asked about this answer, in order; a failed one is the escalation's reason. Their notes stay in the log. */
+    checks?: Omit<CheckRecord, 'note'>[];
     /** Not part of the verdict: the judge's verdict when asked after a failed check (RunOptions.judgeAfterFailedCheck). */
     judgeWouldHave?: 'accept' | 'escalate';
   }[];
@@ -54,7 +54,7 @@ export function toRunReport(result: RunResult, original: string): RunReport {
       ...(a.inputTokens !== undefined && { inputTokens: a.inputTokens }),
       ...(a.outputTokens !== undefined && { outputTokens: a.outputTokens }),
       ...(a.costUsd !== undefined && { costUsd: a.costUsd }),
-      ...(a.checks && { checks: a.checks.map((c) => ({ ...c })) }),
+      ...(a.checks && { checks: a.checks.map(({ note: _note, ...c }) => c) }),
       ...(a.judgeWouldHave && { judgeWouldHave: a.judgeWouldHave }),
     })),
     ...(result.proposal !== undefined && { proposal: { original, proposed: result.proposal } }),

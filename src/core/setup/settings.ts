@@ -4,15 +4,17 @@ import { parseChain, type Tier } from '../engine/chain';
 import { parseServers, type ServerTable } from '../engine/servers';
 import { loadSkills, type Skill } from '../engine/skills';
 import type { PriceTable } from '../engine/accounting';
+import { languagesFromWorkspace, parseCheckCommands, type CheckCommandTable } from '../engine/checkCommands';
 import { restrictedValue, type ConfigReader } from './trust';
 import { SETTING_KEYS, SETTING_NAMES, settingName, type SettingKey } from '../settingKeys';
 
 /**
  * Settings a workspace of unknown origin may not set: where code is sent, who judges it, the skill prompts (a
  * cloned repository must not rewrite "refactor", as cloud tiers are not judged), and how much code leaves the
- * machine or what a run may cost (context lines, answer length, the cascade's input limit).
+ * machine or what a run may cost (context lines, answer length, the cascade's input limit), and the check commands
+ * (they run code).
  */
-export const RESTRICTED = ['chain', 'llamaSwapUrl', 'servers', 'verifierModel', 'skills', 'contextLines', 'maxOutputTokens', 'localContextTokens', 'adaptive'] as const satisfies readonly SettingKey[];
+export const RESTRICTED = ['chain', 'llamaSwapUrl', 'servers', 'verifierModel', 'skills', 'contextLines', 'maxOutputTokens', 'localContextTokens', 'checks', 'adaptive'] as const satisfies readonly SettingKey[];
 
 export const DEFAULT_LLAMA_SWAP_URL = 'http://127.0.0.1:8080';
 
@@ -41,7 +43,11 @@ export interface Settings {
   /** Show each tier's code in the diff while it streams, before it is verified. */
   showDraft: boolean;
   pollSeconds: number;
+  /** hyperguild.diagnostics.timeoutMs: the diagnostics gate's bound per proposal; 0: the gate is off. */
+  diagnosticsTimeoutMs: number;
   prices: PriceTable;
+  /** hyperguild.checks, the valid commands per language id (in an untrusted workspace, the user's own only). */
+  checks: CheckCommandTable;
   /** One sentence per invalid setting, naming it and what is wrong. */
   problems: string[];
   /** Set when hyperguild.llamaSwapUrl is not an http(s) address: a run with a local tier must not guess one. */
@@ -73,6 +79,20 @@ function bounded<K extends SettingKey>(read: (key: K) => unknown, key: K, fallba
   if (value <= max) return value;
   problems.push(`${settingName(key)} is ${value}, above its maximum of ${max}; ${max} is used.`);
   return max;
+}
+
+export const DEFAULT_DIAGNOSTICS_TIMEOUT_MS = 3000;
+export const MAX_DIAGNOSTICS_TIMEOUT_MS = 60_000;
+
+/** The diagnostics gate's bound: 0 (off) up to a minute; a negative or malformed value is named (0 is meaningful here). */
+function diagnosticsTimeout(read: (key: SettingKey) => unknown, problems: string[]): number {
+  const key = SETTING_KEYS.diagnosticsTimeoutMs;
+  const value = read(key);
+  if (value === undefined || (typeof value === 'number' && Number.isFinite(value) && value >= 0)) {
+    return bounded(read, key, DEFAULT_DIAGNOSTICS_TIMEOUT_MS, 0, MAX_DIAGNOSTICS_TIMEOUT_MS, problems);
+  }
+  problems.push(`${settingName(key)} is ${JSON.stringify(value)}, not a number of milliseconds from 0 (off) to ${MAX_DIAGNOSTICS_TIMEOUT_MS}; ${DEFAULT_DIAGNOSTICS_TIMEOUT_MS} is used.`);
+  return DEFAULT_DIAGNOSTICS_TIMEOUT_MS;
 }
 
 /**
@@ -107,6 +127,9 @@ export function snapshotSettings(config: ConfigReader, windowConfig: ConfigReade
   const skills = loadSkills(restricted<unknown>('skills'));
   problems.push(...skills.problems);
 
+  const checks = parseCheckCommands(restricted<unknown>('checks'), checkOrigin(config, trusted));
+  problems.push(...checks.problems);
+
   const prices: Record<string, { input: number; output: number }> = {};
   const rawPrices = config.get<unknown>(SETTING_KEYS.prices);
   if (rawPrices && typeof rawPrices === 'object') {
@@ -135,10 +158,19 @@ export function snapshotSettings(config: ConfigReader, windowConfig: ConfigReade
     preloadOnCommandStart: config.get<boolean>(SETTING_KEYS.preloadOnCommandStart) ?? true,
     showDraft: config.get<boolean>(SETTING_KEYS.showDraft) ?? true,
     pollSeconds: bounded((key) => windowConfig.get<unknown>(key), 'statusBarPollSeconds', 5, 0.05, MAX_POLL_SECONDS, problems),
+    diagnosticsTimeoutMs: diagnosticsTimeout(read, problems),
     prices,
+    checks: checks.commands,
     adaptive: adaptive ?? 'suggest',
     problems,
     ...(llamaSwapUrlProblem && { llamaSwapUrlProblem }),
     ignoredUntrusted,
   };
+}
+
+/** Which languages' check commands a workspace or folder settings file set (untrusted: none apply). */
+function checkOrigin(config: ConfigReader, trusted: boolean): (languageId: string) => boolean {
+  if (!trusted) return () => false;
+  const layers = config.inspect<unknown>(SETTING_KEYS.checks);
+  return languagesFromWorkspace(layers?.workspaceValue, layers?.workspaceFolderValue);
 }

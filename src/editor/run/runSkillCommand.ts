@@ -20,7 +20,7 @@ import type { Proposal, ProposalManager } from '../review/proposals';
 import type { RunSurface } from '../review/proposal';
 import type { TextAnchor } from '../review/anchor';
 import type { ProposalGate, SyntaxChecker } from '../../syntax/syntaxGate';
-import type { CheckSource, CheckTarget } from '../../core/engine/checks';
+import { disposeChecks, type CheckSource, type CheckTarget } from '../../core/engine/checks';
 import { showFailure, type CloudRetry } from './failureActions';
 import type { HistoryRecorder } from '../history/historyRecorder';
 import type { RecordInput } from '../../core/history/history';
@@ -360,6 +360,8 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume, con
     void draft?.close();
     gate?.dispose();
     plan.dispose();
+    // The checks' shadow copy goes once the run is over (also on cancel); removing it does not hold the run up.
+    if (codeChecks) disposeChecks(codeChecks, (err) => log.warn(`Removing a code check's files failed: ${String(err)}`));
     lease.release();
     deps.runs.end(controller);
   }
