@@ -1,7 +1,8 @@
 // `npm run bench [-- --quick] [-- --only=1,3] [-- --server URL]`: the benchmarks (1–6 of issue 6, 7 the syntax gate, 8
 // the judge's prompt cache against a genuine llama-server: ../shared/bin's, or the one at URL, 9–10 the history, 11 carrying a keystroke
 // into a proposal, 12 the live draft's CPU on a long answer, 13 the diagnostics gate, 14 the command gate's overhead and
-// its shadow copy, 15 the eval's own overhead per task), a table on stdout and, for
+// its shadow copy, 15 the eval's own overhead per task, 16 the adaptive start replayed over synthetic histories), a
+// table on stdout and, for
 // a full run of all of them, bench/RESULTS.md. Benchmarks, not tests: a figure that misses its target is
 // reported, never a failure; the exit code is 1 only when a benchmark could not run or a run went wrong
 // (a run not completed, cross-talk between runs, a host start that failed).
@@ -24,6 +25,7 @@ import { draftCpuBench, type DraftCpuResult } from './draftCpu';
 import { diagnosticsGateBench, type DiagnosticsGateResult } from './diagnosticsGate';
 import { commandGateBench, type CommandGateResult } from './commandGate';
 import { evalBench, GENERATION_MS, JUDGE_MS, type EvalBenchResult } from './eval';
+import { adaptiveBench, type AdaptiveScenario } from './adaptive';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -41,6 +43,7 @@ interface Plan {
   diagnostics: { iterations: number; freshRuns: number };
   commands: { iterations: number; sources: number; dependencies: number; copies: number };
   eval: { rounds: number; tasks: number };
+  adaptive: { runs: number };
 }
 
 const FULL: Plan = {
@@ -57,6 +60,7 @@ const FULL: Plan = {
   diagnostics: { iterations: 100, freshRuns: 10 },
   commands: { iterations: 50, sources: 2000, dependencies: 5000, copies: 3 },
   eval: { rounds: 3, tasks: 14 },
+  adaptive: { runs: 400 },
 };
 
 /** Proves every benchmark works, in about a minute; its figures are not the results. */
@@ -74,6 +78,7 @@ const QUICK: Plan = {
   diagnostics: { iterations: 6, freshRuns: 2 },
   commands: { iterations: 5, sources: 300, dependencies: 500, copies: 1 },
   eval: { rounds: 1, tasks: 3 },
+  adaptive: { runs: 60 },
 };
 
 const log = (line: string) => console.log(`[bench] ${line}`);
@@ -227,6 +232,16 @@ function evalRow(r: EvalBenchResult): Row {
   };
 }
 
+function adaptiveRow(r: AdaptiveScenario): Row {
+  const noticed = r.noticedAfter !== undefined ? `; noticed the improved model after ${r.noticedAfter} runs of that skill` : '';
+  return {
+    n: '16', what: `Adaptive start, replayed over ${r.runs} synthetic runs (fix and document alternating; chain 7B 14 s → 32B 35 s → cloud 8 s $0.012): ${r.name}`,
+    ours: `${num(r.adaptive.seconds / 3600, 2)} h, ${r.adaptive.cloudCalls} cloud calls ($${num(r.adaptive.usd, 2)}), ${r.adaptive.accepted} accepted; ${r.skippedRuns} runs skipped a tier`,
+    baseline: `fixed chain: ${num(r.fixed.seconds / 3600, 2)} h, ${r.fixed.cloudCalls} cloud calls ($${num(r.fixed.usd, 2)}), ${r.fixed.accepted} accepted`,
+    ratio: `time ×${num(r.adaptive.seconds / r.fixed.seconds, 2)}, cloud ×${num(r.adaptive.usd / Math.max(r.fixed.usd, 1e-9), 2)}${noticed}`, target: 'less time at equal acceptance', result: verdict(r.adaptive.seconds < r.fixed.seconds && r.adaptive.accepted >= r.fixed.accepted),
+  };
+}
+
 function judgeRow(r: JudgeCacheResult | undefined): Row {
   const what = 'Judge prompt evaluated afresh by a genuine llama-server: the self-judge continuing the generation\'s conversation vs the old judge with a prompt of its own, each right after its own generation, interleaved';
   if (!r) return { n: '8', what, ours: 'skipped: needs a genuine llama-server (../shared/bin/llama-server, or `npm run bench -- --server URL`)', baseline: '', ratio: '', target: '≤ 15 %', result: 'info' };
@@ -333,6 +348,7 @@ interface Results {
   diagnostics?: DiagnosticsGateResult;
   commands?: CommandGateResult;
   eval?: EvalBenchResult;
+  adaptive?: AdaptiveScenario[];
   errors: string[];
   durations: Record<string, number>;
 }
@@ -452,6 +468,7 @@ async function main(): Promise<number> {
   if (want('12')) results.draft = await section('live draft', () => Promise.resolve(draftCpuBench(plan.draft)));
   if (want('14')) results.commands = await section('command gate', () => commandGateBench(plan.commands));
   if (want('15')) results.eval = await section('eval', () => evalBench({ ...plan.eval, log }));
+  if (want('16')) results.adaptive = await section('adaptive start', () => Promise.resolve(adaptiveBench(plan.adaptive.runs)));
   const given = args.includes('--server') ? args[args.indexOf('--server') + 1] : undefined;
   if (want('8')) {
     results.judge = await section('judge cache', async () => {
@@ -495,6 +512,7 @@ async function main(): Promise<number> {
   if (results.draft) rows.push(draftRow(results.draft));
   if (results.commands) rows.push(...commandRows(results.commands));
   if (results.eval) rows.push(evalRow(results.eval));
+  if (results.adaptive) rows.push(...results.adaptive.map(adaptiveRow));
   if (results.concurrency) rows.push(...concurrencyRows(results.concurrency.lockstep, results.concurrency.spread, results.concurrency.sequential));
   const elapsed = (Date.now() - started) / 1000;
   const durations = Object.entries(results.durations).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ');

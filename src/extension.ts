@@ -12,6 +12,8 @@ import type { RunRecord } from './core/history/history';
 import type { Tier } from './core/engine/chain';
 import { historyFeature } from './editor/history/historyFeature';
 import { evalFeature } from './editor/eval/evalFeature';
+import { readHistorySettings } from './editor/history/historyRecorder';
+import { AdaptiveStart, CHOOSE_ADAPTIVE_COMMAND, FORGET_ADAPTIVE_COMMAND, adaptiveChoice, cachedHistory } from './editor/adaptive/adaptiveStart';
 import { registerCommands, type CommandTable } from './editor/commandTable';
 import { readSettings, currentScope, type Settings } from './editor/settings';
 import { anthropicKey, LlamaSwapKey, ServerKeys } from './editor/setup/secretKeys';
@@ -112,12 +114,14 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
     },
   });
   disposables.forEach(push);
+  // hyperguild.adaptive learns from the history; with the history off it has nothing to learn from, so it is off.
+  const adaptive = new AdaptiveStart(push(cachedHistory(history, () => readHistorySettings().enabled)), context.globalState);
   const commandTesting: CommandCheckTesting | undefined = testLog ? {} : undefined;
   const checks = checkSource({ diagnostics, commands: commandCheckDeps(context.workspaceState, log, commandTesting) });
-  const runDeps: RunSkillDeps = { log, proposals, drafts, engine, runs, syntax, checks, cloudRetry, hasCloudKey, demo, history, warmth: (m, k) => board.readWarmth(m, k), warmthHint: (m, k) => board.cachedWarmth(m, k), preloadIfCold };
+  const runDeps: RunSkillDeps = { log, proposals, drafts, engine, runs, syntax, checks, cloudRetry, hasCloudKey, demo, history, adaptive, warmth: (m, k) => board.readWarmth(m, k), warmthHint: (m, k) => board.cachedWarmth(m, k), preloadIfCold };
   const walkthrough = new WalkthroughProgress(log);
   const chat = chatFeature(context.extensionUri, {
-    log, engine, history, proposals, runs, warmth: runDeps.warmth, warmthHint: runDeps.warmthHint,
+    log, engine, history, adaptive, proposals, runs, warmth: runDeps.warmth, warmthHint: runDeps.warmthHint,
     skills: () => readSettings(currentScope()).skills,
     runSkill: (args, surface) => runSkillCommand(runDeps, args, surface),
     escalate: (id, feedback, surface) => escalateCommand(runDeps, id, { feedback }, surface),
@@ -179,6 +183,12 @@ export function activate(context: vscode.ExtensionContext): HyperguildApi {
     ...review.commands((target, args) => escalateCommand(runDeps, target, args)),
     'hyperguild.runSkill': (args?: RunSkillArgs) => runSkill(args),
     [RETRY_ON_CLOUD_COMMAND]: () => cloudRetry.run(),
+    [CHOOSE_ADAPTIVE_COMMAND]: (args?: { choice?: unknown }) => adaptive.choose(adaptiveChoice(args?.choice)),
+    [FORGET_ADAPTIVE_COMMAND]: async () => {
+      const forgotten = await adaptive.forget();
+      void vscode.window.showInformationMessage(vscode.l10n.t('Hyperguild forgot {0} Always / Never choice(s); runs offer to start past a tier again.', forgotten));
+      return forgotten;
+    },
     'hyperguild.cancel': () => {
       const n = runs.cancelAll();
       log.info(n ? `Cancelled ${n} run${n === 1 ? '' : 's'}.` : 'Nothing to cancel.');

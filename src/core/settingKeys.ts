@@ -26,6 +26,7 @@ export const SETTING_KEYS = {
   historyMaxRuns: 'history.maxRuns',
   prices: 'prices',
   checks: 'checks',
+  adaptive: 'adaptive',
 } as const;
 
 export type SettingKey = (typeof SETTING_KEYS)[keyof typeof SETTING_KEYS];

@@ -6,7 +6,8 @@ export type BackendId = 'llama-swap' | 'llama-server' | 'ollama' | 'lmstudio' | 
 export const BACKEND_KINDS: readonly BackendId[] = ['llama-swap', 'llama-server', 'ollama', 'lmstudio', 'openai-compatible', 'anthropic'];
 /** Warmth of a local model when its tier started (`unknown` for cloud tiers or when nobody knows). */
 export type WarmState = 'ready' | 'starting' | 'cold' | 'unknown';
-export type Verdict = 'accept' | 'escalate' | 'error';
+/** 'skipped': the tier was not asked (hyperguild.adaptive started past it); never a judgement of an answer. */
+export type Verdict = 'accept' | 'escalate' | 'error' | 'skipped';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';

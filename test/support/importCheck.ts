@@ -37,13 +37,15 @@ const LAYERS: Rule[] = [
   { from: /^src\//, forbids: (e) => e.to === 'src/extension.ts', why: 'nothing imports the composition root' },
   // The feature folders, as their main files' headers say: each builds only on those before it.
   ...folderRule('core/warmth', /^src\/core\/(?!types\.ts$)/, 'core/warmth imports only core/types'),
-  ...folderRule('core/engine', /^src\/core\/(review|history|warmth|setup|eval)\//, "core/engine imports none of core's feature folders"),
-  ...folderRule('core/eval', /^src\/core\/(review|history|warmth|setup)\//, 'core/eval imports only core/engine and core/types'),
-  ...folderRule('editor/setup', /^src\/editor\/(run|review|chat|history|warmth)\//, 'editor/setup imports no other editor folder'),
-  ...folderRule('editor/review', /^src\/editor\/(run|chat|history|warmth|setup)\//, 'editor/review imports no other editor folder'),
-  ...folderRule('editor/history', /^src\/editor\/(run|chat|warmth|setup)\//, 'editor/history imports only review of the editor folders'),
+  ...folderRule('core/engine', /^src\/core\/(review|history|warmth|setup|eval|adaptive)\//, "core/engine imports none of core's feature folders"),
+  ...folderRule('core/eval', /^src\/core\/(review|history|warmth|setup|adaptive)\//, 'core/eval imports only core/engine and core/types'),
+  ...folderRule('core/adaptive', /^src\/core\/(review|warmth|setup|eval)\//, 'core/adaptive imports only the engine and the history'),
+  ...folderRule('editor/adaptive', /^src\/editor\/(run|review|chat|warmth|setup|eval)\//, 'editor/adaptive imports only history of the editor folders'),
+  ...folderRule('editor/setup', /^src\/editor\/(run|review|chat|history|warmth|adaptive|eval)\//, 'editor/setup imports no other editor folder'),
+  ...folderRule('editor/review', /^src\/editor\/(run|chat|history|warmth|setup|adaptive|eval)\//, 'editor/review imports no other editor folder'),
+  ...folderRule('editor/history', /^src\/editor\/(run|chat|warmth|setup|adaptive|eval)\//, 'editor/history imports only review of the editor folders'),
   ...folderRule('editor/run', /^src\/editor\/(chat|warmth|eval)\//, 'editor/run never imports chat, warmth or eval, which build on it'),
-  ...folderRule('editor/eval', /^src\/editor\/(review|history|chat|warmth|setup)\//, 'editor/eval imports only run of the editor folders'),
+  ...folderRule('editor/eval', /^src\/editor\/(review|history|chat|warmth|setup|adaptive)\//, 'editor/eval imports only run of the editor folders'),
 ];
 
 function folderRule(folder: string, forbidden: RegExp, why: string): Rule[] {

@@ -47,3 +47,32 @@ describe('settings snapshot: bounds', () => {
     for (const p of [...bad.problems, ...huge.problems]) assertOneSentence(p);
   });
 });
+
+describe('settings snapshot: hyperguild.adaptive', () => {
+  /** One setting's layers; the others as a user set them. */
+  function layered(adaptive: SettingLayers<unknown>): ConfigReader {
+    const base = config({});
+    return {
+      get: <T>(key: string) => (key === 'adaptive' ? (adaptive.workspaceValue ?? adaptive.globalValue) : base.get(key)) as T,
+      inspect: <T>(key: string) => (key === 'adaptive' ? adaptive : base.inspect(key)) as SettingLayers<T>,
+    };
+  }
+
+  it('"suggest" by default; "on" and "off" as set; anything else is named and suggest used', () => {
+    assert.equal(snapshotSettings(config({}), config({}), true).adaptive, 'suggest');
+    assert.equal(snapshotSettings(config({ adaptive: 'on' }), config({}), true).adaptive, 'on');
+    assert.equal(snapshotSettings(config({ adaptive: 'off' }), config({}), true).adaptive, 'off');
+    const odd = snapshotSettings(config({ adaptive: 'always' }), config({}), true);
+    assert.equal(odd.adaptive, 'suggest');
+    assert.deepEqual(odd.problems, ['hyperguild.adaptive "always" is not one of "off", "suggest" or "on"; "suggest" is used.']);
+    assertOneSentence(odd.problems[0]);
+  });
+
+  it('hyperguild.adaptive: an untrusted workspace cannot switch it on (its value is ignored and named); the user\'s own stays', () => {
+    const fromWorkspace = snapshotSettings(layered({ workspaceValue: 'on' }), config({}), false);
+    assert.equal(fromWorkspace.adaptive, 'suggest');
+    assert.deepEqual(fromWorkspace.ignoredUntrusted, ['hyperguild.adaptive']);
+    assert.equal(snapshotSettings(layered({ workspaceValue: 'on' }), config({}), true).adaptive, 'on', 'trusted: the workspace decides');
+    assert.equal(snapshotSettings(layered({ globalValue: 'off', workspaceValue: 'on' }), config({}), false).adaptive, 'off', "the user's own value");
+  });
+});

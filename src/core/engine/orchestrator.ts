@@ -44,6 +44,8 @@ export interface Attempt {
   detail?: string;
   /** The judge's prompt as llama-server counted it: evaluated afresh, and reused from its cache. */
   judgePrompt?: { evaluated: number; cached: number };
+  /** When the verdict is skipped (hyperguild.adaptive): the tier's recent chance and median time, which skipping saved. */
+  skip?: { chance: number; expectedMs?: number };
   /** Tokens of the tier's generation and of its judge, added up. */
   inputTokens?: number;
   outputTokens?: number;
@@ -149,6 +151,21 @@ interface RunBase {
   warmJudgeFirstByteMs?: number;
   /** The caller's sampling temperature for generation (a language-model request's modelOptions); judges use 0. */
   temperature?: number;
+  /** Tiers not asked (hyperguild.adaptive), by tier index. The last tier is never among them. */
+  skip?: ReadonlyMap<number, TierSkip>;
+}
+
+/**
+ * A tier the run does not ask (hyperguild.adaptive): from the start, or, with a signal, once it aborts — before
+ * the tier starts or while it answers (the user's "This time"). Its attempt says `verdict: 'skipped'`.
+ */
+export interface TierSkip {
+  /** Why, as the attempt's feedback: `1/20 accepted recently` (the log says `skipped qwen-7b: 1/20 accepted recently`). */
+  reason: string;
+  signal?: AbortSignal;
+  /** The tier's recent chance of acceptance and its median time, recorded on the attempt. */
+  chance: number;
+  expectedMs?: number;
 }
 
 /** A skill on a selection, or any other Job (a conversation). */
@@ -196,10 +213,36 @@ export async function runChain(options: RunOptions): Promise<RunResult> {
   for (const [tierIndex, tier] of options.tiers.entries()) {
     if (tierIndex < (options.resume?.fromTier ?? 0)) continue;
     if (run.signal.aborted) return cancelled(run);
-    const done = await runTier(run, tierIndex, tier);
+    const skip = options.skip?.get(tierIndex);
+    if (skip && (!skip.signal || skip.signal.aborted)) {
+      recordAttempt(run, skippedByPlan(tierIndex, tier, skip, 0));
+      continue;
+    }
+    // A skip that may come while the tier answers (the user's "This time") stops the tier, not the run.
+    const tierRun = skip?.signal ? { ...run, signal: AbortSignal.any([run.signal, skip.signal]) } : run;
+    const started = run.now();
+    const done = await runTier(tierRun, tierIndex, tier);
+    if (skip && done?.status === 'cancelled' && !run.signal.aborted) {
+      run.attempts.pop();
+      recordAttempt(run, skippedByPlan(tierIndex, tier, skip, Math.round(run.now() - started)));
+      continue;
+    }
     if (done) return done;
   }
   return exhausted(run);
+}
+
+function recordAttempt(run: Run, attempt: Attempt): void {
+  run.attempts.push(attempt);
+  run.emit({ type: 'attempt', attempt });
+}
+
+/** A tier hyperguild.adaptive started past: told apart from an error by its verdict. */
+function skippedByPlan(tierIndex: number, tier: Tier, skip: TierSkip, durationMs: number): Attempt {
+  return {
+    tierIndex, model: tier.model, label: tier.label, tier: tier.kind, backend: tier.backend, durationMs, warm: 'unknown',
+    verdict: 'skipped', feedback: skip.reason, skip: { chance: skip.chance, ...(skip.expectedMs !== undefined && { expectedMs: skip.expectedMs }) },
+  };
 }
 
 const cancelled = (run: Run): RunResult => ({ status: 'cancelled', message: CANCELLED, attempts: run.attempts });
@@ -208,9 +251,7 @@ const cancelled = (run: Run): RunResult => ({ status: 'cancelled', message: CANC
 async function runTier(run: Run, tierIndex: number, tier: Tier): Promise<RunResult | undefined> {
   const backend = run.options.backends[backendKey(tier)];
   if (run.silent.has(backend)) {
-    const attempt = skippedAttempt(tierIndex, tier, backend);
-    run.attempts.push(attempt);
-    run.emit({ type: 'attempt', attempt });
+    recordAttempt(run, skippedAttempt(tierIndex, tier, backend));
     return undefined;
   }
   const record = startAttempt(run, tierIndex, tier);
@@ -330,10 +371,11 @@ function exhausted({ options, attempts }: Run): RunResult {
     const last = options.tiers[options.tiers.length - 1];
     return { status: 'exhausted', message: `No tier follows ${last?.model ?? 'the last tier'} in the chain, so there is nothing to escalate to.`, attempts };
   }
-  const reasons = attempts.map((a) => `${a.model}: ${(a.feedback ?? a.verdict).replace(/[.\s]+$/, '')}`).join('; ');
+  const reasons = attempts.map((a) => `${a.model}: ${a.verdict === 'skipped' ? 'skipped, ' : ''}${(a.feedback ?? a.verdict).replace(/[.\s]+$/, '')}`).join('; ');
+  const tried = attempts.filter((a) => a.verdict !== 'skipped').length;
   return {
     status: 'exhausted',
-    message: `No answer was accepted after ${attempts.length} attempt${attempts.length === 1 ? '' : 's'} (${reasons}).`,
+    message: `No answer was accepted after ${tried} attempt${tried === 1 ? '' : 's'} (${reasons}).`,
     attempts,
   };
 }

@@ -3,7 +3,7 @@
 // editor shows them as given, and only the editor's own sentences go through vscode.l10n.t.
 import type { Tier } from './chain';
 import type { Attempt, RunResult } from './orchestrator';
-import type { WarmState } from '../types';
+import type { Verdict, WarmState } from '../types';
 import type { CheckRecord } from './checks';
 import { formatUsd, isUnpriced, UNPRICED } from './accounting';
 import { SETTING_NAMES } from '../settingKeys';
@@ -18,7 +18,8 @@ export interface RunReport {
     tier: 'local' | 'cloud';
     durationMs: number;
     warm: WarmState;
-    verdict: 'accept' | 'escalate' | 'error';
+    /** 'skipped': not asked (hyperguild.adaptive started past the tier), told apart from an error. */
+    verdict: Verdict;
     feedback?: string;
     /** The user's own Escalate. */
     by?: 'user';
@@ -83,6 +84,7 @@ function warmText(a: Attempt): string | undefined {
 /** One line per attempt: tier, model, warmth, duration, tokens, cost, verdict, feedback. */
 export function attemptLine(a: Attempt, count: number): string {
   if (a.by === 'user') return `[${a.tierIndex + 1}/${count}] ${a.label} · escalated by you — ${a.feedback ?? ''}`;
+  if (a.verdict === 'skipped') return `[${a.tierIndex + 1}/${count}] skipped ${a.label}: ${a.feedback ?? SETTING_NAMES.adaptive}`;
   const tokens = a.inputTokens !== undefined || a.outputTokens !== undefined ? `${a.inputTokens ?? '?'}→${a.outputTokens ?? '?'} tokens` : 'tokens unknown';
   const cost = a.costUsd !== undefined ? formatUsd(a.costUsd) : isUnpriced(a) ? `${UNPRICED} (add its price to ${SETTING_NAMES.prices})` : 'cost unknown';
   const parts = [`[${a.tierIndex + 1}/${count}] ${a.label}`, a.tier, warmText(a), seconds(a.durationMs), tokens, cost, a.verdict];

@@ -15,6 +15,8 @@ export type HistoryAttempt = RunReport['attempts'][number] & {
   backend: string;
   loadMs?: number;
   judgePrompt?: { evaluated: number; cached: number };
+  /** A tier hyperguild.adaptive skipped: its recent chance and median time. */
+  skip?: { chance: number; expectedMs?: number };
 };
 
 /** (contract) What `getHistory()` returns, newest first. */
@@ -73,6 +75,7 @@ function historyAttempt(a: Attempt): HistoryAttempt {
     ...(a.outputTokens !== undefined && { outputTokens: a.outputTokens }),
     ...(a.costUsd !== undefined && { costUsd: a.costUsd }),
     ...(a.judgePrompt && { judgePrompt: a.judgePrompt }),
+    ...(a.skip && { skip: { ...a.skip } }),
     ...(a.checks && { checks: withoutNotes(a.checks) }),
     ...(a.judgeWouldHave && { judgeWouldHave: a.judgeWouldHave }),
   };

@@ -42,6 +42,11 @@ export interface ReportData {
    * how many of these it would have accepted: what the checks caught that the judge would have let through.
    */
   checks: { rejected: number; judged: number; judgeWouldHaveAccepted: number };
+  /**
+   * What hyperguild.adaptive's skips saved: tiers skipped, the time they usually take (their median when skipped),
+   * and how many of those answers would have been escalated anyway at the tiers' recent rates (runs it would have wasted).
+   */
+  skipping: { skipped: number; savedMs: number; wouldHaveEscalated: number };
   /** Per day: what the priced cloud attempts cost, the runs with unpriced ones, and the estimated cost avoided. */
   spend: { day: string; costUsd: number; avoidedUsd: number; unpricedRuns: number }[];
   /** Runs that used a cloud model without a known price, and those models. */
@@ -66,7 +71,7 @@ const median = (values: number[]) => {
 
 /** The reason an attempt did not end the run, as a category a person recognises. */
 export function reasonOf(a: HistoryAttempt): string | undefined {
-  if (a.verdict === 'accept') return undefined;
+  if (a.verdict === 'accept' || a.verdict === 'skipped') return undefined;
   const f = a.feedback ?? '';
   if (a.by === 'user') return 'you escalated';
   if (f === 'cancelled' || f === 'cancelled while verifying') return undefined;
@@ -102,6 +107,7 @@ export function buildReport(all: readonly RunRecord[], filter: ReportFilter): Re
   const models = new Map<string, ModelStats & { durations: number[]; loads: number[] }>();
   const reasons = new Map<string, number>();
   const checks = { rejected: 0, judged: 0, judgeWouldHaveAccepted: 0 };
+  const skipping = { skipped: 0, savedMs: 0, wouldHaveEscalated: 0 };
 
   for (const run of [...runs].sort((a, b) => a.startedAt.localeCompare(b.startedAt))) {
     const d = byDay.get(day(run.startedAt)) ?? { local: 0, cloud: 0, none: 0, costUsd: 0, avoidedUsd: 0, unpricedRuns: 0 };
@@ -120,7 +126,8 @@ export function buildReport(all: readonly RunRecord[], filter: ReportFilter): Re
       const reason = reasonOf(a);
       if (reason) reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
       if (reason === REJECTED_BY_CHECKS) countCaught(checks, a);
-      if (a.by === 'user') continue;
+      if (a.verdict === 'skipped') countSkip(skipping, a);
+      if (a.by === 'user' || a.verdict === 'skipped') continue;
       const m = models.get(a.model) ?? { model: a.model, tier: a.tier, attempts: 0, accepted: 0, applied: 0, medianMs: NaN, p95Ms: NaN, cold: 0, coldFailed: 0, overruled: 0, durations: [], loads: [] };
       models.set(a.model, m);
       m.attempts++;
@@ -147,6 +154,7 @@ export function buildReport(all: readonly RunRecord[], filter: ReportFilter): Re
     models: modelStats,
     reasons: [...reasons.entries()].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
     checks,
+    skipping: { ...skipping, wouldHaveEscalated: Math.round(skipping.wouldHaveEscalated) },
     spend: days.map((d) => ({ day: d, costUsd: byDay.get(d)!.costUsd, avoidedUsd: byDay.get(d)!.avoidedUsd, unpricedRuns: byDay.get(d)!.unpricedRuns })),
     unpriced: { runs: days.reduce((n, d) => n + byDay.get(d)!.unpricedRuns, 0), models: [...unpricedModels].sort() },
     advice: [...advise(modelStats), ...adviseUnpriced(days.reduce((n, d) => n + byDay.get(d)!.unpricedRuns, 0), [...unpricedModels].sort())],
@@ -160,6 +168,13 @@ function countCaught(checks: ReportData['checks'], a: HistoryAttempt): void {
   if (!a.judgeWouldHave) return;
   checks.judged++;
   if (a.judgeWouldHave === 'accept') checks.judgeWouldHaveAccepted++;
+}
+
+/** One tier skipped: the time it usually takes (none when it was stopped mid-answer: that time was spent). */
+function countSkip(skipping: ReportData['skipping'], a: HistoryAttempt): void {
+  skipping.skipped++;
+  if (a.durationMs === 0) skipping.savedMs += a.skip?.expectedMs ?? 0;
+  skipping.wouldHaveEscalated += 1 - (a.skip?.chance ?? 0);
 }
 
 const pct = (n: number, of: number) => `${Math.round((100 * n) / of)} %`;

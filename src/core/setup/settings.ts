@@ -14,13 +14,16 @@ import { SETTING_KEYS, SETTING_NAMES, settingName, type SettingKey } from '../se
  * machine or what a run may cost (context lines, answer length, the cascade's input limit), and the check commands
  * (they run code).
  */
-export const RESTRICTED = ['chain', 'llamaSwapUrl', 'servers', 'verifierModel', 'skills', 'contextLines', 'maxOutputTokens', 'localContextTokens', 'checks'] as const satisfies readonly SettingKey[];
+export const RESTRICTED = ['chain', 'llamaSwapUrl', 'servers', 'verifierModel', 'skills', 'contextLines', 'maxOutputTokens', 'localContextTokens', 'checks', 'adaptive'] as const satisfies readonly SettingKey[];
 
 export const DEFAULT_LLAMA_SWAP_URL = 'http://127.0.0.1:8080';
 
 /** The longest a timer may wait: Node's setTimeout fires at once above 2^31-1 ms. A day is plenty. */
 export const MAX_TIMEOUT_SECONDS = 86_400;
 export const MAX_POLL_SECONDS = 3_600;
+
+export type AdaptiveMode = 'off' | 'suggest' | 'on';
+const ADAPTIVE_MODES: readonly AdaptiveMode[] = ['off', 'suggest', 'on'];
 
 /** One snapshot of the settings; a run keeps the snapshot it started with. */
 export interface Settings {
@@ -49,6 +52,8 @@ export interface Settings {
   problems: string[];
   /** Set when hyperguild.llamaSwapUrl is not an http(s) address: a run with a local tier must not guess one. */
   llamaSwapUrlProblem?: string;
+  /** hyperguild.adaptive: start past a local tier the history says rarely pays (suggest: offer it first). */
+  adaptive: AdaptiveMode;
   /** Restricted keys whose workspace values were ignored because the workspace is untrusted. */
   ignoredUntrusted: string[];
 }
@@ -135,6 +140,10 @@ export function snapshotSettings(config: ConfigReader, windowConfig: ConfigReade
     }
   }
 
+  const rawAdaptive = restricted<unknown>('adaptive') ?? 'suggest';
+  const adaptive = ADAPTIVE_MODES.find((m) => m === rawAdaptive);
+  if (!adaptive) problems.push(`${SETTING_NAMES.adaptive} ${JSON.stringify(rawAdaptive)} is not one of "off", "suggest" or "on"; "suggest" is used.`);
+
   return {
     tiers: chain.ok ? chain.tiers : undefined,
     llamaSwapUrl,
@@ -152,6 +161,7 @@ export function snapshotSettings(config: ConfigReader, windowConfig: ConfigReade
     diagnosticsTimeoutMs: diagnosticsTimeout(read, problems),
     prices,
     checks: checks.commands,
+    adaptive: adaptive ?? 'suggest',
     problems,
     ...(llamaSwapUrlProblem && { llamaSwapUrlProblem }),
     ignoredUntrusted,

@@ -11,6 +11,7 @@ import type { ChatMessage, WarmState } from '../../core/types';
 import type { Tier } from '../../core/engine/chain';
 import type { EngineHost } from '../run/engineHost';
 import type { HistoryRecorder } from '../history/historyRecorder';
+import type { AdaptiveStart } from '../adaptive/adaptiveStart';
 import type { RunRegistry } from '../run/runRegistry';
 import type { LanguageModelChatInformation, LanguageModelChatProvider, LanguageModelChatRequestMessage, ProvideLanguageModelChatResponseOptions } from './lmProviderApi';
 import { readSettings, currentScope, type Settings } from '../settings';
@@ -22,12 +23,18 @@ export const VENDOR = 'hyperguild';
 
 type Info = LanguageModelChatInformation & CascadeInfo;
 
+/** How a language-model request is recorded in the history, and keyed for hyperguild.adaptive. */
+const LM_SKILL = 'language-model';
+const LM_LANGUAGE = 'chat';
+
 export interface CascadeDeps {
   log: vscode.LogOutputChannel;
   engine: EngineHost;
   warmth: WarmthSource;
   warmthHint?: (model: string, serverKey: string) => WarmState;
   history?: HistoryRecorder;
+  /** hyperguild.adaptive: a request starts past the tiers that rarely pay, as a skill's run does. */
+  adaptive?: AdaptiveStart;
   /** Runs in flight: "Hyperguild: Cancel Running Skills" stops a request too. */
   runs: RunRegistry;
 }
@@ -123,9 +130,12 @@ export class CascadeModels extends Disposable implements LanguageModelChatProvid
     const lease = this.deps.engine.lease(settings);
     const startedAt = new Date();
     log.info(runHeader('language-model request', `a conversation of ${chat.length} message${chat.length === 1 ? '' : 's'}`, tiers));
+    const plan = await this.deps.adaptive?.plan({ settings, tiers, skill: LM_SKILL, languageId: LM_LANGUAGE }).catch(() => undefined);
+    for (const note of plan?.notes ?? []) log.info(`  ${note}`);
     let result: RunResult;
     try {
       result = await runChain({
+        ...(plan?.skip.size && { skip: plan.skip }),
         tiers, job: chatJob(chat), backends: lease.backends, verifierModel: settings.verifierModel, prices: settings.prices,
         maxTokens: asked.maxTokens, ...(asked.temperature !== undefined && { temperature: asked.temperature }),
         warmth: this.deps.warmth, ...(this.deps.warmthHint && { warmthHint: this.deps.warmthHint }),
@@ -135,13 +145,14 @@ export class CascadeModels extends Disposable implements LanguageModelChatProvid
       log.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
       throw new Error(vscode.l10n.t('{0} could not finish the request because of an internal error; the Hyperguild log has the detail.', info.name));
     } finally {
+      plan?.dispose();
       cancel.dispose();
       lease.release();
       this.deps.runs.end(controller);
     }
     log.info(outcomeLine(result, tiers.length));
     void this.deps.history?.record({
-      id: randomUUID(), startedAt, languageId: 'chat', skill: 'language-model', chain: tiers.map((t) => t.model), result, answerOnly: true,
+      id: randomUUID(), startedAt, languageId: LM_LANGUAGE, skill: LM_SKILL, chain: tiers.map((t) => t.model), result, answerOnly: true,
     });
     if (result.status === 'cancelled') throw new vscode.CancellationError();
     if (result.status !== 'accepted' || result.proposal === undefined) {

@@ -2,6 +2,8 @@
 // this page's nonce may run a script or a style). Pure string building, no editor import; every text is escaped.
 import type { ReportData, ReportFilter } from '../../core/history/historyReport';
 import { english, type Translate } from '../translate';
+import { formatDuration } from '../../backends/httpErrors';
+import { SETTING_NAMES } from '../../core/settingKeys';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const usd = (n: number) => `$${n.toFixed(n >= 1 ? 2 : 4)}`;
@@ -60,6 +62,14 @@ function checksCaught(data: ReportData, t: Translate): string {
       ? t('Whether the judge would have accepted it is not known: no run asked the judge after a failed check.')
       : t('Whether the judge would have accepted them is not known: no run asked the judge after a failed check.');
   return `<p id="checks">${esc(count)} ${esc(known)}</p>`;
+}
+
+/** What the adaptive start's skips saved: time, and the answers that would have been escalated anyway. */
+function skippingSaved(data: ReportData, t: Translate): string {
+  const { skipped, savedMs, wouldHaveEscalated } = data.skipping;
+  if (!skipped) return `<p class="empty" id="skipping">${esc(t('No tier was skipped in this period ({0}).', SETTING_NAMES.adaptive))}</p>`;
+  const saved = t('Skipping tiers that rarely paid saved about {0} over {1} skipped attempts; at their recent rates, about {2} of those answers would have been escalated anyway.', formatDuration(savedMs), skipped, wouldHaveEscalated);
+  return `<p id="skipping">${esc(saved)}</p>`;
 }
 
 function spendBars(data: ReportData, t: Translate): string {
@@ -125,6 +135,8 @@ ${modelTable(data, t)}
 <h2>${esc(t('Why answers were escalated'))}</h2>
 ${reasonBars(data, t)}
 ${checksCaught(data, t)}
+<h2>${esc(t('Where runs started ({0})', SETTING_NAMES.adaptive))}</h2>
+${skippingSaved(data, t)}
 <h2>${esc(t('Cloud spend and cloud cost avoided (estimate)'))}</h2>
 <p class="legend"><span><i class="swatch cost"></i>${esc(t('spend'))}</span><span><i class="swatch avoided"></i>${esc(t('avoided (estimate)'))}</span></p>
 ${spendBars(data, t)}

@@ -25,9 +25,11 @@ import { showFailure, type CloudRetry } from './failureActions';
 import type { HistoryRecorder } from '../history/historyRecorder';
 import type { RecordInput } from '../../core/history/history';
 import { randomUUID } from 'node:crypto';
+import { SETTING_NAMES } from '../../core/settingKeys';
 import type { EngineHost } from './engineHost';
 import type { RunRegistry } from './runRegistry';
 import type { DraftDocuments } from '../review/drafts';
+import type { AdaptivePlan, AdaptiveStart } from '../adaptive/adaptiveStart';
 
 /** (contract) The argument form of `hyperguild.runSkill`. */
 export interface RunSkillArgs {
@@ -57,6 +59,8 @@ export interface RunSkillDeps {
   demo?: boolean;
   /** Holds the newest failed run's "on the cloud tiers only this time". */
   cloudRetry: CloudRetry;
+  /** hyperguild.adaptive: which tiers this run starts past (absent: none). */
+  adaptive?: AdaptiveStart;
   /** Asks the tier's server to load its model when it is cold (preload on command start). */
   preloadIfCold: (settings: Settings, tier: Tier) => void;
 }
@@ -84,6 +88,8 @@ async function pickSkill(skills: readonly Skill[]): Promise<Choice | undefined> 
 /** Live progress text for the tier in flight, with a seconds counter while a model loads. */
 class ProgressText {
   private tier: { title: string; label: string; started: number; loading: boolean; thinking: boolean; writing: boolean } | undefined;
+  /** hyperguild.adaptive's skips so far, said before the tier in flight. */
+  private skipped: string[] = [];
   private readonly timer: NodeJS.Timeout;
 
   constructor(private readonly report: (message: string) => void) {
@@ -93,7 +99,11 @@ class ProgressText {
   onEvent(e: RunEvent): void {
     if (e.type === 'tier-start') {
       const cold = e.tier.kind === 'local' && (e.warm === 'cold' || e.warm === 'starting');
-      this.tier = { title: tierTitle(e.tier, e.tierIndex, e.tierCount, e.warm), label: e.tier.label, started: Date.now(), loading: cold, thinking: false, writing: false };
+      const title = tierTitle(e.tier, e.tierIndex, e.tierCount, e.warm);
+      this.tier = { title: this.skipped.length ? `${this.skipped.join(' · ')} · ${title}` : title, label: e.tier.label, started: Date.now(), loading: cold, thinking: false, writing: false };
+    } else if (e.type === 'attempt' && e.attempt.verdict === 'skipped') {
+      this.skipped.push(vscode.l10n.t('skipped {0}: {1}', e.attempt.label, e.attempt.feedback ?? ''));
+      return;
     } else if (this.tier && e.type === 'loading') {
       this.tier.loading = true;
     } else if (this.tier && e.type === 'thinking') {
@@ -263,6 +273,7 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume, con
   // Parsing the document starts now, while the first tier generates.
   const gate = ctx.syntaxGate?.();
   const codeChecks = ctx.checkTarget && deps.checks?.(ctx.checkTarget);
+  const plan = await planSkips(deps, { settings, tiers, skill: choice.skill.id, languageId: document.languageId, ...(resume && { fromTier: resume.fromTier }) });
   const draft = settings.showDraft ? deps.drafts.start(anchor) : undefined;
   try {
     const result = await surface.progress(
@@ -281,6 +292,7 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume, con
             ...(resume && { resume }),
             ...(gate && { syntaxCheck: (proposal: string) => gate.check(proposal) }),
             ...(codeChecks?.length && { codeChecks }),
+            ...(plan.skip.size && { skip: plan.skip }),
             onEvent: (e) => {
               text.onEvent(e);
               draft?.onEvent(e);
@@ -347,10 +359,25 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume, con
     // A cancelled run's draft (closing twice is harmless).
     void draft?.close();
     gate?.dispose();
+    plan.dispose();
     // The checks' shadow copy goes once the run is over (also on cancel); removing it does not hold the run up.
     if (codeChecks) disposeChecks(codeChecks, (err) => log.warn(`Removing a code check's files failed: ${String(err)}`));
     lease.release();
     deps.runs.end(controller);
+  }
+}
+
+/** The run's adaptive skips, said in the log; a failure to plan is said too and skips nothing (never the run). */
+async function planSkips(deps: RunSkillDeps, run: Parameters<AdaptiveStart['plan']>[0]): Promise<AdaptivePlan> {
+  const none: AdaptivePlan = { skip: new Map(), notes: [], dispose: () => undefined };
+  if (!deps.adaptive) return none;
+  try {
+    const plan = await deps.adaptive.plan(run);
+    for (const note of plan.notes) deps.log.info(`  ${note}`);
+    return plan;
+  } catch (err) {
+    deps.log.warn(`${SETTING_NAMES.adaptive} could not plan this run (${err instanceof Error ? err.message : String(err)}); every tier is tried.`);
+    return none;
   }
 }
 
