@@ -28,8 +28,6 @@ export function diagnosticsChecks(target: CheckTarget, settings: DiagnosticsSett
   return [typescriptCheck(target, settings, deps)];
 }
 
-/** The command checks' setting (SETTING_NAMES.checks once that setting is declared with the command checks). */
-
 function unsupported(languageId: string, timeoutMs: number): CodeCheck {
   const note = `diagnostics: ${languageId} has no in-process checker; add a command in ${SETTING_NAMES.checks}`;
   return { kind: 'diagnostics', name: languageId, timeoutMs, run: () => Promise.resolve({ status: 'not-checked', note }) };

@@ -12,7 +12,7 @@ const COMMON: Options = {
   'verifier-model': { type: 'string' },
 };
 
-export const RUN_OPTIONS: Options = { ...COMMON, skill: { type: 'string' }, instruction: { type: 'string' }, write: { type: 'boolean' } };
+export const RUN_OPTIONS: Options = { ...COMMON, skill: { type: 'string' }, instruction: { type: 'string' }, write: { type: 'boolean' }, checks: { type: 'boolean' } };
 export const EVAL_OPTIONS: Options = { ...COMMON, out: { type: 'string' }, baselines: { type: 'boolean' }, 'verifier-only': { type: 'string' } };
 
 export interface Parsed {

@@ -14,6 +14,7 @@ import { parse, RUN_OPTIONS, stringFlag } from './args';
 import { line, settingsFor, type CliContext } from './context';
 import { loadTarget, parseTarget, type LoadedTarget } from './fileTarget';
 import { EXIT, UsageError } from './usage';
+import { cliChecks } from './cliChecks';
 
 /** The skill a run asks for, as the extension's command argument checks it. */
 export function chooseSkill(settings: Settings, id: string | undefined, instruction: string | undefined): Skill {
@@ -68,18 +69,24 @@ export async function runCommand(args: string[], ctx: CliContext): Promise<numbe
   const warmth = warmthOf(set);
   const wasm = skill.expectsCode ? grammarsDir(ctx.wasmDir) : undefined;
   const gate: ProposalGate | undefined = wasm ? new SyntaxChecker(wasm).prepare(task.languageId, target.text, target.start, target.end) : undefined;
+  // Prepared now, while the first tier answers, as in the extension.
+  const code = skill.expectsCode
+    ? cliChecks({ path: target.absolute, root: workspace, languageId: task.languageId, text: target.text, start: target.start, end: target.end }, settings, parsed.values.checks === true)
+    : undefined;
   let result: RunResult;
   try {
     result = await runChain({
       tiers, skill, task, signal: ctx.signal, maxTokens: settings.maxOutputTokens, backends: set.backends,
       verifierModel: settings.verifierModel, prices: settings.prices, warmth: warmth.warmth,
       ...(gate && { syntaxCheck: (proposal: string) => gate.check(proposal) }),
+      ...(code?.checks.length && { codeChecks: code.checks }),
       onEvent: (e) => {
         if (e.type === 'attempt') for (const text of attemptLines(e.attempt, tiers.length)) line(ctx.stderr, text);
       },
     });
   } finally {
     gate?.dispose();
+    code?.dispose();
     warmth.dispose();
     await set.close();
   }

@@ -13,17 +13,20 @@ export const HELP = `hyperguild: the Hyperguild cascade on the command line (loc
 each local answer checked before it is accepted). The same engine and settings as the VS Code extension.
 
 Usage:
-  hyperguild run --skill <id> [--instruction "…"] <file>:<start>-<end> [--write] [options]
+  hyperguild run --skill <id> [--instruction "…"] <file>:<start>-<end> [--write] [--checks] [options]
   hyperguild eval <tasks>… [--out <dir>] [--baselines] [--verifier-only <recorded.json>] [options]
   hyperguild --help | --version
 
 run   Asks the chain for the skill on lines <start> to <end> of <file> (1-based, inclusive), prints each
       attempt on stderr as the extension's log does, and prints the accepted answer as a unified diff on
-      stdout (git apply / patch -p1 take it).
+      stdout (git apply / patch -p1 take it). Each answer passes the extension's checks first: the syntax
+      gate and the TypeScript/JavaScript diagnostics gate (the TypeScript shipped with Hyperguild, in memory).
   --skill <id>            refactor, fix, document, simplify, add-types, custom, or one of ${SETTING_NAMES.skills}
   --instruction <text>    what to change (the custom skill needs it; other skills take it as a hint)
   --write                 apply the accepted answer to the file instead of printing it, only if the file
                           is unchanged since the run read it
+  --checks                also run ${SETTING_NAMES.checks}' commands (on a temporary copy): they come from
+                          the settings file, so only in a folder whose settings you trust
 
 eval  Runs a task set (folders or files of our task format, CanItEdit records, Aider polyglot exercises),
       writes the report as Markdown, HTML and JSON, and prints a summary and the reports' paths.

@@ -322,6 +322,58 @@ describe('hyperguild: the built bin (dist/cli.js)', function () {
   });
 });
 
+describe('hyperguild run: the extension\'s code checks (the built bin, whose TypeScript worker is beside it)', function () {
+  this.timeout(90_000);
+  let fake: FakeLlamaSwap;
+  let ws: ReturnType<typeof workspace>;
+  const answers: Record<string, string> = {
+    // Parses, but names a variable that does not exist: TypeScript's diagnostics, not the syntax gate, catch it.
+    'qwen-7b': 'export function add(a: number, b: number): number {\n  return a + c; // by qwen-7b\n}',
+    'qwen-32b': 'export function add(a: number, b: number): number {\n  return a + b; // by qwen-32b\n}',
+  };
+  before(() => buildCli());
+  beforeEach(async () => {
+    fake = await FakeLlamaSwap.start({
+      models: [{ id: 'qwen-7b' }, { id: 'qwen-32b' }], loaded: 'qwen-7b',
+      responder: (r) => (isJudge(r) ? verdict('accept', 'correct') : text('```ts\n', `${answers[(r.body as { model: string }).model]}\n`, '```\n')),
+    });
+    // A cold worker builds the project first: a generous bound, so the check answers rather than says not checked.
+    const settings = JSON.stringify({
+      'hyperguild.llamaSwapUrl': fake.url, 'hyperguild.chain': ['qwen-7b', 'qwen-32b'], 'hyperguild.diagnostics.timeoutMs': 60_000,
+      'hyperguild.checks': { typescript: ['grep -q "by qwen-7b" {file} && echo "the 7b was here" && exit 1 || exit 0'] },
+    });
+    ws = workspace({ 'src/math.ts': SOURCE, '.vscode/settings.json': settings });
+  });
+  afterEach(async () => {
+    await fake.close();
+    ws.remove();
+  });
+
+  it('an answer that brings a TypeScript error is escalated with the diagnostic before any judge; the next tier\'s is accepted', async () => {
+    const ran = await spawnCli(['run', '--skill', 'fix', 'src/math.ts:2-4'], { cwd: ws.dir, timeoutMs: 80_000 }).done;
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.match(ran.stderr, /\[1\/2\] qwen-7b · .* · escalate — the proposal brings 1 new TypeScript error:\s+line 3 [^\n]*Cannot find name 'c'\. ts\(2304\)/);
+    assert.match(ran.stderr, /\n {4}diagnostics typescript: failed, 1 new error, \d+ ms/);
+    assert.match(ran.stderr, /\n {4}diagnostics typescript: passed, 0 new errors, \d+ ms/);
+    assert.equal(fake.requests.filter((r) => isJudge(r) && (r.body as { model: string }).model === 'qwen-7b').length, 0, 'no judge for the rejected answer');
+    assert.match(ran.stdout, /\+ {2}return a \+ b; \/\/ by qwen-32b/);
+    assert.doesNotMatch(ran.stderr, /command /, 'without --checks no command of the settings file runs');
+    assert.equal(fs.readFileSync(path.join(ws.dir, 'src/math.ts'), 'utf8'), SOURCE);
+  });
+
+  it('--checks runs hyperguild.checks\' commands on a copy: a failing one escalates with its output; the folder is untouched', async () => {
+    answers['qwen-7b'] = 'export function add(a: number, b: number): number {\n  return a + b; // by qwen-7b\n}';
+    const before = fs.readdirSync(ws.dir, { recursive: true }).sort();
+    const ran = await spawnCli(['run', '--skill', 'fix', '--checks', 'src/math.ts:2-4'], { cwd: ws.dir, timeoutMs: 80_000 }).done;
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.match(ran.stderr, /\[1\/2\] qwen-7b · .* · escalate — [\s\S]*the 7b was here/);
+    assert.match(ran.stderr, /\n {4}command [^\n]*: failed/);
+    assert.match(ran.stdout, /by qwen-32b/);
+    assert.deepEqual(fs.readdirSync(ws.dir, { recursive: true }).sort(), before, 'nothing written into the folder');
+    assert.equal(fs.readFileSync(path.join(ws.dir, 'src/math.ts'), 'utf8'), SOURCE);
+  });
+});
+
 describe('hyperguild: the file\'s lines as the engine\'s task, and the settings\' defaults', () => {
   it('whole lines, the context lines either side (bounded), the file\'s CRLF line ending, a last line without a break', () => {
     const crlf = 'one\r\ntwo\r\nthree\r\nfour\r\nfive';
