@@ -3,29 +3,13 @@
 // (EvalApi), so its arguments are tested without running tasks.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Tier } from '../core/engine/chain';
-import type { PriceTable } from '../core/engine/accounting';
-import type { Skill } from '../core/engine/skills';
-import type { ChatBackend } from '../core/types';
+import type { EvalOptions } from '../core/eval/evalTypes';
 import { createBackendSet } from '../backends/backendSet';
 import { EVAL_OPTIONS, parse, stringFlag } from './args';
 import { line, settingsFor, type CliContext } from './context';
 import { EXIT, UsageError } from './usage';
-
-/** (agreed with src/core/eval/evalRun.ts) What runEval takes. */
-export interface EvalOptions {
-  tiers: Tier[];
-  backends: Record<string, ChatBackend>;
-  verifierModel?: string;
-  prices?: PriceTable;
-  maxTokens: number;
-  skills: Skill[];
-  signal?: AbortSignal;
-  onEvent?: (line: string) => void;
-  baselines?: boolean;
-  /** The path of a recorded attempts JSON. */
-  verifierOnly?: string;
-}
+import { CliChecks } from './cliChecks';
+import { grammarsDir } from './runCommand';
 
 /** The eval engine's entry points (src/core/eval), and how its results read in a terminal. */
 export interface EvalApi<Task = unknown, Result = unknown> {
@@ -60,9 +44,12 @@ export async function evalCommand(args: string[], ctx: CliContext, api: EvalApi)
   if (tasks.length === 0) throw new UsageError(`No tasks were found in ${parsed.positionals.join(', ')}; give a folder or file of tasks.`);
 
   const set = createBackendSet(settings, { anthropic: () => Promise.resolve(ctx.env.ANTHROPIC_API_KEY), anthropicBaseUrl: ctx.env.ANTHROPIC_BASE_URL });
+  // The gates and checks a run in the editor asks (syntax, diagnostics), so the report says what they caught.
+  const checks = new CliChecks(settings, grammarsDir(ctx.wasmDir), false);
   let result: unknown;
   try {
     result = await api.runEval(tasks, {
+      checks: (target) => checks.forTarget(target),
       tiers, backends: set.backends, maxTokens: settings.maxOutputTokens, skills: settings.skills, prices: settings.prices,
       signal: ctx.signal, onEvent: (text) => line(ctx.stderr, text),
       ...(settings.verifierModel && { verifierModel: settings.verifierModel }),
@@ -70,6 +57,7 @@ export async function evalCommand(args: string[], ctx: CliContext, api: EvalApi)
       ...(recorded && { verifierOnly: recorded }),
     });
   } finally {
+    checks.dispose();
     await set.close();
   }
   fs.mkdirSync(outDir, { recursive: true });

@@ -9,12 +9,11 @@ import type { Skill } from '../core/engine/skills';
 import type { Settings } from '../core/setup/settings';
 import { WarmTracker } from '../core/warmth/warmTracker';
 import { createBackendSet, type BackendSet } from '../backends/backendSet';
-import { SyntaxChecker, type ProposalGate } from '../syntax/syntaxGate';
 import { parse, RUN_OPTIONS, stringFlag } from './args';
 import { line, settingsFor, type CliContext } from './context';
 import { loadTarget, parseTarget, type LoadedTarget } from './fileTarget';
 import { EXIT, UsageError } from './usage';
-import { cliChecks } from './cliChecks';
+import { CliChecks } from './cliChecks';
 
 /** The skill a run asks for, as the extension's command argument checks it. */
 export function chooseSkill(settings: Settings, id: string | undefined, instruction: string | undefined): Skill {
@@ -67,26 +66,25 @@ export async function runCommand(args: string[], ctx: CliContext): Promise<numbe
   line(ctx.stderr, runHeader(skill.id, `${target.display}:${spec.startLine}-${spec.endLine}`, tiers));
   const set = createBackendSet(settings, { anthropic: () => Promise.resolve(ctx.env.ANTHROPIC_API_KEY), anthropicBaseUrl: ctx.env.ANTHROPIC_BASE_URL });
   const warmth = warmthOf(set);
-  const wasm = skill.expectsCode ? grammarsDir(ctx.wasmDir) : undefined;
-  const gate: ProposalGate | undefined = wasm ? new SyntaxChecker(wasm).prepare(task.languageId, target.text, target.start, target.end) : undefined;
   // Prepared now, while the first tier answers, as in the extension.
+  const source = new CliChecks(settings, grammarsDir(ctx.wasmDir), parsed.values.checks === true);
   const code = skill.expectsCode
-    ? cliChecks({ path: target.absolute, root: workspace, languageId: task.languageId, text: target.text, start: target.start, end: target.end }, settings, parsed.values.checks === true)
+    ? source.forTarget({ path: target.absolute, root: workspace, languageId: task.languageId, text: target.text, start: target.start, end: target.end })
     : undefined;
   let result: RunResult;
   try {
     result = await runChain({
       tiers, skill, task, signal: ctx.signal, maxTokens: settings.maxOutputTokens, backends: set.backends,
       verifierModel: settings.verifierModel, prices: settings.prices, warmth: warmth.warmth,
-      ...(gate && { syntaxCheck: (proposal: string) => gate.check(proposal) }),
-      ...(code?.checks.length && { codeChecks: code.checks }),
+      ...(code?.syntaxCheck && { syntaxCheck: code.syntaxCheck }),
+      ...(code?.codeChecks.length && { codeChecks: code.codeChecks }),
       onEvent: (e) => {
         if (e.type === 'attempt') for (const text of attemptLines(e.attempt, tiers.length)) line(ctx.stderr, text);
       },
     });
   } finally {
-    gate?.dispose();
     code?.dispose();
+    source.dispose();
     warmth.dispose();
     await set.close();
   }

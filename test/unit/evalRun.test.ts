@@ -9,6 +9,7 @@ import { loadTasks } from '../../src/core/eval/tasks';
 import { runEval } from '../../src/core/eval/evalRun';
 import { evalHtml, evalMarkdown, writeEvalReports } from '../../src/core/eval/evalReport';
 import type { EvalResult, EvalTask } from '../../src/core/eval/evalTypes';
+import { checksCaught, decidedBy } from '../../src/core/eval/reportText';
 import { BUILT_IN_SKILLS } from '../../src/core/engine/skills';
 import { lineCount } from '../../src/core/eval/taskFiles';
 import { accept, escalate, fence, ScriptedBackend, tiersOf } from '../support/scriptedBackend';
@@ -199,6 +200,45 @@ describe('eval on scripted answers', function () {
     await assert.rejects(runEval([{ ...set.tasks[0], skill: 'nope' }], { tiers: tiersOf(LOCAL), backends: { 'llama-swap': set.local }, maxTokens: 1, skills: [...BUILT_IN_SKILLS] }),
       /js-fix-sum-to: the skill "nope" is not known \(known: refactor, fix/);
     assert.equal(set.local.calls.length, 0);
+  });
+});
+
+describe('eval with the code checks a run asks (diagnostics, as the command line hands them in)', function () {
+  this.timeout(60_000);
+  it('a failed check decides; the judge, asked after it only to know, is measured on its own verdict; the report counts what the checks caught', async () => {
+    const [a, b] = await loadTasks(['js-fix-leap-year', 'js-fix-sum-to'].map((id) => path.join(TASKS, id)));
+    const local = new ScriptedBackend('llama-swap');
+    const cloud = new ScriptedBackend('anthropic');
+    // A: the local answer is wrong, the check rejects it, the judge would have accepted it; the cloud is right.
+    // B: the local answer is right and passes the check; the judge accepts it.
+    local.on(LOCAL, { answer: fence(WRONG[a.id], 'js') }, { answer: fence(await right(b), 'js') });
+    local.on(`judge:${LOCAL}`, accept('looks fine'), accept());
+    cloud.on(CLOUD, { answer: fence(await right(a), 'js'), ...CLOUD_TOKENS });
+    const targets: string[] = [];
+    let disposed = 0;
+    const result = await runEval([a, b], {
+      tiers: tiersOf(LOCAL, CLOUD), backends: { 'llama-swap': local, anthropic: cloud }, maxTokens: 256, skills: [...BUILT_IN_SKILLS],
+      checks: (target) => {
+        targets.push(`${path.relative(TASKS, target.path ?? '')} ${target.text.slice(target.start, target.end).split('\n')[0]}`);
+        return {
+          codeChecks: [{ kind: 'diagnostics', name: 'javascript', timeoutMs: 1_000, run: async (p) => (p.includes('% 4 === 0;') ? { status: 'failed', feedback: 'century years are not leap years', newErrors: 1 } : { status: 'passed', newErrors: 0 }) }],
+          dispose: () => void disposed++,
+        };
+      },
+    });
+    assert.deepEqual(targets.map((t) => t.split(' ')[0]), [path.join('js-fix-leap-year', a.file), path.join('js-fix-sum-to', b.file)], "each task's own file");
+    assert.equal(disposed, 2, "each task's checks freed");
+    const [ta, tb] = result.tasks;
+    assert.equal(ta.attempts[0].attempt.verdict, 'escalate');
+    assert.equal(ta.attempts[0].attempt.judgeWouldHave, 'accept');
+    assert.equal(ta.attempts[0].test?.passed, false);
+    assert.equal(ta.accepted?.model, CLOUD);
+    assert.equal(decidedBy(ta.attempts[0]), 'check (judge would have: accept)');
+    assert.equal(tb.accepted?.model, LOCAL);
+    assert.deepEqual(checksCaught(result), { rejected: 1, judgeWouldAccept: 1, testFails: 1 });
+    // The judge accepted both answers; one test passes: precision 1/2 on its own verdicts (not the check's escalate).
+    assert.equal(result.overall.judge.precision, 0.5);
+    assert.match(evalMarkdown(result), /Rejected by code checks; of those the judge would have accepted; of those the test fails \| 1; 1; 1/);
   });
 });
 

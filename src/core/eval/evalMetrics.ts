@@ -23,7 +23,8 @@ export function judgeMetrics(pairs: readonly { verdict: string; passed: boolean 
 }
 
 function judgedPairs(attempts: readonly AttemptOutcome[]) {
-  return attempts.filter((a) => a.judged && a.test).map((a) => ({ verdict: a.attempt.verdict, passed: a.test!.passed }));
+  // After a failed check the judge was asked only to know (judgeWouldHave): its own verdict, not the check's.
+  return attempts.filter((a) => a.judged && a.test).map((a) => ({ verdict: a.attempt.judgeWouldHave ?? a.attempt.verdict, passed: a.test!.passed }));
 }
 
 function attemptCounts(attempts: readonly AttemptOutcome[]) {

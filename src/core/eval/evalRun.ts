@@ -6,7 +6,9 @@ import { escalateByUser, runChain, type Attempt, type Resume, type RunResult } f
 import { extractCode, fitToSelection } from '../engine/prompts';
 import type { Skill } from '../engine/skills';
 import { isUnpriced } from '../engine/accounting';
-import { EvalInputError, type AttemptOutcome, type BaselineOutcome, type EvalOptions, type EvalResult, type EvalTask, type RecoveryOutcome, type TaskOutcome } from './evalTypes';
+import * as path from 'node:path';
+import type { CheckTarget } from '../engine/checks';
+import { EvalInputError, type TaskChecks, type AttemptOutcome, type BaselineOutcome, type EvalOptions, type EvalResult, type EvalTask, type RecoveryOutcome, type TaskOutcome } from './evalTypes';
 import { applyProposal, isSyntaxFailure, runTaskTest, splitAtRange, testPool } from './taskTest';
 import { promptTask, skillFor } from './taskPrompt';
 import { summarize } from './evalMetrics';
@@ -48,9 +50,30 @@ interface Heard {
 
 async function chain(tiers: Tier[], task: EvalTask, skill: Skill, options: EvalOptions, heard: Heard, resume?: Resume): Promise<{ result: RunResult; ms: number }> {
   const started = performance.now();
-  const result = await runChain({
+  const checks = skill.expectsCode ? options.checks?.(checkTarget(task)) : undefined;
+  try {
+    const result = await walk(tiers, task, skill, options, heard, resume, checks);
+    return { result, ms: performance.now() - started };
+  } finally {
+    checks?.dispose();
+  }
+}
+
+/** The task's file as the checks see it: where it lies in its folder, and the range an answer replaces. */
+function checkTarget(task: EvalTask): CheckTarget {
+  const { before, selection } = splitAtRange(task);
+  return {
+    ...(task.dir && { path: path.join(task.dir, task.file), root: task.dir }),
+    languageId: task.languageId, text: task.text, start: before.length, end: before.length + selection.length,
+  };
+}
+
+function walk(tiers: Tier[], task: EvalTask, skill: Skill, options: EvalOptions, heard: Heard, resume: Resume | undefined, checks: TaskChecks | undefined): Promise<RunResult> {
+  return runChain({
     tiers, backends: options.backends, skill, task: promptTask(task), maxTokens: options.maxTokens,
     ...(resume && { resume }),
+    ...(checks?.syntaxCheck && { syntaxCheck: checks.syntaxCheck }),
+    ...(checks?.codeChecks.length && { codeChecks: checks.codeChecks, judgeAfterFailedCheck: true }),
     ...(options.verifierModel && { verifierModel: options.verifierModel }),
     ...(options.prices && { prices: options.prices }),
     ...(options.signal && { signal: options.signal }),
@@ -60,7 +83,6 @@ async function chain(tiers: Tier[], task: EvalTask, skill: Skill, options: EvalO
       else if (e.type === 'verifying') heard.judged.add(e.tierIndex);
     },
   });
-  return { result, ms: performance.now() - started };
 }
 
 /** Each attempt with its answer's code and the test of that code (every answer with code, accepted or not). */

@@ -7,6 +7,7 @@ import type { Tier } from '../engine/chain';
 import type { PriceTable } from '../engine/accounting';
 import type { Attempt } from '../engine/orchestrator';
 import type { Skill } from '../engine/skills';
+import type { CheckTarget, CodeCheck } from '../engine/checks';
 
 /** Bad input: one sentence naming the path or field to fix. */
 export class EvalInputError extends Error {
@@ -198,4 +199,17 @@ export interface EvalOptions {
   verifierOnly?: string;
   /** How many tests run at once (default 2). */
   testConcurrency?: number;
+  /**
+   * The gates and checks a run in the editor asks (the syntax gate, the diagnostics), made per task for its file;
+   * the eval frees them after the task. A failed check's answer is still judged (judgeAfterFailedCheck), so the
+   * report can say what the checks caught that the judge would have accepted.
+   */
+  checks?: (target: CheckTarget) => TaskChecks;
+}
+
+/** One task's gates and checks (see EvalOptions.checks). */
+export interface TaskChecks {
+  syntaxCheck?: (proposal: string) => Promise<{ problem?: string; note: string }>;
+  codeChecks: CodeCheck[];
+  dispose(): void;
 }

@@ -11,8 +11,9 @@ export const secs = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}
 export function decidedBy(a: AttemptOutcome): string {
   if (a.attempt.verdict === 'error') return 'error';
   if (a.attempt.by === 'user') return 'user';
+  // A failed check decides even when the judge was asked after it (only to know what it would have said).
+  if (a.attempt.checks?.some((c) => c.status === 'failed')) return a.attempt.judgeWouldHave ? `check (judge would have: ${a.attempt.judgeWouldHave})` : 'check';
   if (a.judged) return 'judge';
-  if (a.attempt.checks?.some((c) => c.status === 'failed')) return 'check';
   return a.attempt.verdict === 'accept' ? 'no judge' : 'gate';
 }
 
@@ -24,6 +25,13 @@ export function testText(a: AttemptOutcome): string {
 
 export function checksText(a: AttemptOutcome): string {
   return (a.attempt.checks ?? []).map((c) => `${c.name}: ${c.status}`).join('; ');
+}
+
+/** What the code checks caught: answers they rejected, those the judge would have let through, and of those the ones the test proves wrong. */
+export function checksCaught(r: EvalResult): { rejected: number; judgeWouldAccept: number; testFails: number } {
+  const rejected = r.tasks.flatMap((t) => t.attempts).filter((a) => a.attempt.checks?.some((c) => c.status === 'failed'));
+  const letThrough = rejected.filter((a) => a.attempt.judgeWouldHave === 'accept');
+  return { rejected: rejected.length, judgeWouldAccept: letThrough.length, testFails: letThrough.filter((a) => a.test && !a.test.passed).length };
 }
 
 export function acceptedText(t: TaskOutcome): string {
@@ -49,6 +57,8 @@ export function headline(r: EvalResult): [string, string][] {
     ['Time per task (servers and checks, without tests)', secs(o.msPerTask)],
     ["Eval's own overhead per task", `${r.overheadMsPerTask.toFixed(1)} ms`],
   ];
+  const caught = checksCaught(r);
+  if (caught.rejected) rows.push(['Rejected by code checks; of those the judge would have accepted; of those the test fails', `${caught.rejected}; ${caught.judgeWouldAccept}; ${caught.testFails}`]);
   const cloud = r.baselines?.cloudOnly;
   if (cloud) rows.push([`Cloud-only baseline (${cloud.model})`, `pass ${pct({ n: cloud.passed, of: cloud.tasks })}, ${cloud.cloudCalls} calls, ${usd(cloud.costUsd)}, ${secs(cloud.msPerTask)} per task`]);
   const local = r.baselines?.localOnly;
