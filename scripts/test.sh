@@ -13,8 +13,19 @@ stage() {
   printf '\n=== %s ===\n' "$*"
 }
 
-stage "setup: test hosts (apt packages, code-server 4.100.3 and 4.117.0)"
-bash scripts/install-test-host.sh
+stage "setup: Debian packages (build tools, ripgrep, chromium)"
+bash scripts/install-test-host.sh apt
+
+# The two code-servers install in the background (downloads, native rebuilds) while npm, lint, typecheck and the unit
+# tests run; each host stage waits for its own and prints its log. On a failure before that, they are stopped.
+host_logs="$(mktemp -d)"
+bash scripts/install-test-host.sh old >"$host_logs/old" 2>&1 & host_old=$!
+bash scripts/install-test-host.sh new >"$host_logs/new" 2>&1 & host_new=$!
+host_ready() {
+  local pid="$1" log="$2"
+  if wait "$pid"; then cat "$log"; else cat "$log"; echo "the test host did not install (its log above)"; exit 1; fi
+}
+trap 'kill "$host_old" "$host_new" 2>/dev/null || true; rm -rf "$host_logs"' EXIT
 
 stage "setup: npm dependencies"
 # npm writes node_modules/.package-lock.json on every install: older than the lock file = stale.
@@ -34,7 +45,7 @@ npm run typecheck
 
 # Each suite's output is also kept, to add up mocha's counts into one closing line.
 counts="$(mktemp)"
-trap 'rm -f "$counts"' EXIT
+trap 'kill "$host_old" "$host_new" 2>/dev/null || true; rm -rf "$counts" "$host_logs"' EXIT  # replaces the one above
 
 stage "unit tests"
 if [ -n "$(find test/unit -name '*.test.ts' -print -quit 2>/dev/null)" ]; then
@@ -44,9 +55,11 @@ else
 fi
 
 stage "extension-host tests, VS Code 1.100.3 (code-server + chromium)"
+host_ready "$host_old" "$host_logs/old"
 npm run test:host 2>&1 | tee -a "$counts"
 
 stage "extension-host tests, VS Code 1.117.0 (code-server + chromium): the files whose VS Code APIs differ by version"
+host_ready "$host_new" "$host_logs/new"
 # The whole suite ran above in the oldest VS Code we support; here the files that use what changed since (the chat
 # and language-model APIs, diff tabs and editable proposals, the run's commands and progress, the diagnostics gate's
 # worker thread under another Node, activation and the walkthrough), which keeps CI well inside its budget. `npm run test:host:new` alone runs every file.
