@@ -28,6 +28,9 @@ export async function run(): Promise<void> {
         : codeReply(BETTER, 2);
     };
     await config.update('statusBarPollSeconds', 0.5, vscode.ConfigurationTarget.Workspace);
+    // The fake answers at once; the first check of a session starts TypeScript's worker and builds the project, which
+    // a real model's first answer gives time for: a bound that allows it here.
+    await config.update('diagnostics.timeoutMs', 20_000, vscode.ConfigurationTarget.Workspace);
     await config.update('chain', ['qwen2.5-coder-7b', 'qwen2.5-coder-32b', 'claude-sonnet-5-5'], vscode.ConfigurationTarget.Workspace);
     await config.update('llamaSwapUrl', fake.url, vscode.ConfigurationTarget.Workspace);
 
@@ -42,8 +45,12 @@ export async function run(): Promise<void> {
     await shoot('diff');
     await vscode.commands.executeCommand('workbench.action.focusFirstEditorGroup');
 
+    await vscode.commands.executeCommand('notifications.clearAll');
     await vscode.commands.executeCommand('hyperguild.showLog');
+    // The whole run's lines, the escalation's feedback included: the panel maximized for the shot.
+    await vscode.commands.executeCommand('workbench.action.toggleMaximizedPanel');
     await shoot('log');
+    await vscode.commands.executeCommand('workbench.action.toggleMaximizedPanel');
     await vscode.commands.executeCommand('workbench.action.closePanel');
     await shoot('status-bar', 48);
 
@@ -94,7 +101,7 @@ export async function run(): Promise<void> {
     failures = 1;
     console.log(`screenshot scenes failed: ${err instanceof Error ? err.stack : String(err)}`);
   } finally {
-    for (const key of ['statusBarPollSeconds', 'chain', 'llamaSwapUrl']) await config.update(key, undefined, vscode.ConfigurationTarget.Workspace);
+    for (const key of ['statusBarPollSeconds', 'chain', 'llamaSwapUrl', 'diagnostics.timeoutMs']) await config.update(key, undefined, vscode.ConfigurationTarget.Workspace);
     await fake.close();
   }
   console.log(`TESTS_DONE failures=${failures}`);
