@@ -33,6 +33,12 @@ function unsupported(languageId: string, timeoutMs: number): CodeCheck {
   return { kind: 'diagnostics', name: languageId, timeoutMs, run: () => Promise.resolve({ status: 'not-checked', note }) };
 }
 
+/**
+ * The first check of a run may also wait for the original's check (started with the run: on a cold worker, loading
+ * TypeScript and building the project) this much longer; the proposal's own check keeps the set bound.
+ */
+export const FIRST_BUILD_MS = 10_000;
+
 /** Starts checking the original at once (the worker builds the project meanwhile); each proposal is then compared. */
 function typescriptCheck(target: CheckTarget, settings: DiagnosticsSettings, deps: DiagnosticsDeps): CodeCheck {
   const file = target.path ?? untitledPath(target.languageId);
@@ -40,17 +46,40 @@ function typescriptCheck(target: CheckTarget, settings: DiagnosticsSettings, dep
   const ts = target.path ? chooseTypeScript(target.path, target.root, settings.trusted, deps.bundledTypeScript) : { path: deps.bundledTypeScript, from: 'bundled' as const };
   const question = { typescript: ts.path, file, ...(configPath && { configPath }) };
   const base = deps.client.ask({ ...question, text: target.text, fresh: true });
-  base.catch(() => undefined); // reported by run()
+  let built = false;
+  base.then(() => (built = true), () => (built = true)); // a failure is reported by run()
   return {
-    kind: 'diagnostics', name: 'typescript', timeoutMs: settings.timeoutMs,
+    kind: 'diagnostics', name: 'typescript',
+    // Read when a check starts: a fast first answer does not find the gate "not checked" only because the project is still building.
+    get timeoutMs() {
+      return settings.timeoutMs + (built ? 0 : FIRST_BUILD_MS);
+    },
     run: async (proposal, signal) => {
       const before = await untilAborted(base, signal);
       const splice: Splice = { text: target.text, start: target.start, end: target.end, proposal };
       const text = spliced(splice);
-      const after = await deps.client.ask({ ...question, text, fresh: false }, signal);
+      const after = await within(settings.timeoutMs, signal, (bounded) => deps.client.ask({ ...question, text, fresh: false }, bounded));
+      if (!after) return { status: 'not-checked', note: `typescript: no answer within ${settings.timeoutMs} ms` };
       return outcome(newDiagnostics(before.diagnostics, after.diagnostics, splice), text, describe(ts, after, configPath));
     },
   };
+}
+
+/** `work` cut off at `ms` (undefined then); the caller's abort still rejects. */
+async function within<T>(ms: number, signal: AbortSignal, work: (bounded: AbortSignal) => Promise<T>): Promise<T | undefined> {
+  const bound = new AbortController();
+  const stop = () => bound.abort();
+  signal.addEventListener('abort', stop, { once: true });
+  const timer = setTimeout(stop, ms);
+  try {
+    return await work(bound.signal);
+  } catch (err) {
+    if (bound.signal.aborted && !signal.aborted) return undefined;
+    throw err;
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', stop);
+  }
 }
 
 function outcome(found: { errors: Diag[]; warnings: Diag[] }, text: string, checkedBy: string): CheckOutcome {

@@ -28,9 +28,6 @@ export async function run(): Promise<void> {
         : codeReply(BETTER, 2);
     };
     await config.update('statusBarPollSeconds', 0.5, vscode.ConfigurationTarget.Workspace);
-    // The fake answers at once; the first check of a session starts TypeScript's worker and builds the project, which
-    // a real model's first answer gives time for: a bound that allows it here.
-    await config.update('diagnostics.timeoutMs', 20_000, vscode.ConfigurationTarget.Workspace);
     await config.update('chain', ['qwen2.5-coder-7b', 'qwen2.5-coder-32b', 'claude-sonnet-5-5'], vscode.ConfigurationTarget.Workspace);
     await config.update('llamaSwapUrl', fake.url, vscode.ConfigurationTarget.Workspace);
 
@@ -101,7 +98,7 @@ export async function run(): Promise<void> {
     failures = 1;
     console.log(`screenshot scenes failed: ${err instanceof Error ? err.stack : String(err)}`);
   } finally {
-    for (const key of ['statusBarPollSeconds', 'chain', 'llamaSwapUrl', 'diagnostics.timeoutMs']) await config.update(key, undefined, vscode.ConfigurationTarget.Workspace);
+    for (const key of ['statusBarPollSeconds', 'chain', 'llamaSwapUrl']) await config.update(key, undefined, vscode.ConfigurationTarget.Workspace);
     await fake.close();
   }
   console.log(`TESTS_DONE failures=${failures}`);

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as ts from 'typescript';
-import { diagnosticsChecks, type DiagnosticsSettings } from '../../src/checks/diagnostics';
+import { diagnosticsChecks, FIRST_BUILD_MS, type DiagnosticsSettings } from '../../src/checks/diagnostics';
 import { newDiagnostics, type Diag } from '../../src/checks/diagnosticDiff';
 import { TsClient } from '../../src/checks/tsClient';
 import { Projects } from '../../src/checks/tsProject';
@@ -128,14 +128,41 @@ describe('diagnostics gate: TypeScript language service over the project, propos
     assert.match(o.note ?? '', /no tsconfig: default options/);
   });
 
-  it('past its bound the check is cut off and says not-checked; the run goes on, and a later check still answers', async () => {
+  it('a check cut off (its signal aborted) leaves the worker answering: a later check of the same project answers', async () => {
     const t = target(TEXT, SELECTION, 'src/slow.ts');
-    const quick = { timeoutMs: 1, trusted: true };
-    const [c] = diagnosticsChecks(t, quick, { client, bundledTypeScript: BUNDLED });
-    const r = await runCodeChecks([c], SELECTION, new AbortController().signal, () => performance.now());
-    assert.equal(r.records[0].status, 'not-checked');
-    assert.match(r.records[0].note ?? '', /no answer within 1 ms/);
+    const [c] = diagnosticsChecks(t, ON, { client, bundledTypeScript: BUNDLED });
+    const cut = new AbortController();
+    const pending = c.run(SELECTION, cut.signal);
+    cut.abort();
+    await assert.rejects(pending, /cancelled/);
     assert.equal((await run(t, SELECTION)).status, 'passed');
+  });
+
+  it("the run's first check waits for the project's first build (a cold worker) beyond the bound; the proposal's own check keeps it", async () => {
+    const asked: boolean[] = [];
+    let answerProposal = true;
+    const slowBuild = {
+      ask: (q: { fresh: boolean }, signal?: AbortSignal) => {
+        asked.push(q.fresh);
+        // The original: 400 ms (the worker starting, TypeScript loading, the project building). A proposal: at once,
+        // or never (a check stuck past its bound), until cancelled.
+        if (q.fresh) return new Promise((r) => setTimeout(() => r({ version: 'x', diagnostics: [] }), 400));
+        if (answerProposal) return Promise.resolve({ version: 'x', diagnostics: [] });
+        return new Promise((_r, reject) => signal?.addEventListener('abort', () => reject(new Error('cancelled'))));
+      },
+    } as unknown as TsClient;
+    const t = target(TEXT, SELECTION, 'src/cold.ts');
+    const [c] = diagnosticsChecks(t, { timeoutMs: 100, trusted: true }, { client: slowBuild, bundledTypeScript: BUNDLED });
+    assert.equal(c.timeoutMs, 100 + FIRST_BUILD_MS, 'while the project builds, the first check may wait for it');
+    const first = await runCodeChecks([c], SELECTION, new AbortController().signal, () => performance.now());
+    assert.equal(first.records[0].status, 'passed', JSON.stringify(first.records[0]));
+    assert.ok(first.records[0].ms >= 300, 'it waited for the build');
+    assert.equal(c.timeoutMs, 100, 'built: the set bound');
+    answerProposal = false;
+    const stuck = await runCodeChecks([c], SELECTION, new AbortController().signal, () => performance.now());
+    assert.equal(stuck.records[0].status, 'not-checked');
+    assert.match(stuck.records[0].note ?? '', /no answer within 100 ms/);
+    assert.deepEqual(asked, [true, false, false]);
   });
 
   it('other languages say not-checked and why; a timeout of 0 turns the gate off', async () => {

@@ -28,7 +28,7 @@ export interface CheckOutcome {
 export interface CodeCheck {
   readonly kind: CheckKind;
   readonly name: string;
-  /** Past this bound the check is cut off (its signal aborts) and says not-checked; the run goes on. */
+  /** Past this bound (read as each check starts) the check is cut off (its signal aborts) and says not-checked; the run goes on. */
   readonly timeoutMs: number;
   /** The proposal is fitted to the selection; the check splices it into the document it was made for. */
   run(proposal: string, signal: AbortSignal): Promise<CheckOutcome>;
@@ -85,11 +85,12 @@ async function bounded(check: CodeCheck, proposal: string, outer: AbortSignal): 
   const abort = () => controller.abort();
   outer.addEventListener('abort', abort, { once: true });
   let timer: NodeJS.Timeout | undefined;
+  const ms = check.timeoutMs; // read once, as the check starts (it may allow a first build)
   const late = new Promise<CheckOutcome>((resolve) => {
     timer = setTimeout(() => {
       controller.abort();
-      resolve({ status: 'not-checked', note: `${check.name}: no answer within ${check.timeoutMs} ms` });
-    }, check.timeoutMs);
+      resolve({ status: 'not-checked', note: `${check.name}: no answer within ${ms} ms` });
+    }, ms);
   });
   try {
     return await Promise.race([check.run(proposal, controller.signal), late]);
