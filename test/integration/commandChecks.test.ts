@@ -2,12 +2,11 @@
 // a failure escalates with the command's output, a hanging one is cut off and the run goes on, nothing runs in an
 // untrusted workspace or when the user declines, and nothing is ever written into the workspace.
 import * as assert from 'assert';
-import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { isJudge, lastUserMessage, runSkill, select, suiteWithFake, verdictReply, waitFor } from './support/host';
+import { isJudge, lastUserMessage, listing, runSkill, select, suiteWithFake, verdictReply, waitFor } from './support/host';
 import type { CommandCheckTesting } from '../../src/editor/run/commandCheckDeps';
 import type { ChatReply } from '../fakes/fakeLlamaSwap';
 
@@ -20,15 +19,6 @@ const GOOD = 'def total(xs):\n    return sum(xs)';
 function pythonReply(code: string): ChatReply {
   const text = `Here is the change:\n\`\`\`python\n${code}\n\`\`\`\n`;
   return { kind: 'text', pieces: text.match(/[\s\S]{1,6}/g) ?? [], chunkDelayMs: 0, finish: 'stop' };
-}
-
-/** Every file under a folder with its content's hash: what the workspace holds. */
-function listing(dir: string, rel = ''): string[] {
-  return fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).flatMap((e) => {
-    const r = path.join(rel, e.name);
-    if (e.isDirectory()) return [`${r}/`, ...listing(dir, r)];
-    return [`${r} ${crypto.createHash('sha256').update(fs.readFileSync(path.join(dir, r))).digest('hex').slice(0, 12)}`];
-  }).sort();
 }
 
 const shadows = () => fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('hyperguild-check-'));

@@ -5,20 +5,11 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { codeReply, isJudge, lastUserMessage, openWith, runSkill, select, suiteWithFake, verdictReply } from './support/host';
+import { codeReply, isJudge, lastUserMessage, listing, openWith, runSkill, select, suiteWithFake, verdictReply } from './support/host';
 
 const ADD = 'export function add(a: number, b: number): number {\n  return a + b;\n}';
 const UNDEFINED_NAME = 'export function add(a: number, b: number): number {\n  const sum = a + c;\n  return sum;\n}';
 const CLEAN = 'export function add(a: number, b: number): number {\n  const sum = a + b;\n  return sum;\n}';
-
-/** Every file under a folder with its size and modification time. */
-function listing(dir: string): string[] {
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).map((e) => {
-    const p = path.join(e.parentPath, e.name);
-    const s = fs.statSync(p);
-    return `${path.relative(dir, p)} ${s.size} ${s.mtimeMs}`;
-  }).sort();
-}
 
 describe('diagnostics gate: new compiler errors escalate before any judge', function () {
   this.timeout(60_000);

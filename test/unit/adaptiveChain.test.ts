@@ -1,20 +1,15 @@
 import * as assert from 'node:assert/strict';
-import { parseChain, type Tier } from '../../src/core/engine/chain';
 import { runChain, type RunEvent, type TierSkip } from '../../src/core/engine/orchestrator';
 import { attemptLine } from '../../src/core/engine/report';
 import { BUILT_IN_SKILLS } from '../../src/core/engine/skills';
 import type { Task } from '../../src/core/engine/prompts';
-import { ScriptedBackend, accept, escalate, fence } from '../support/scriptedBackend';
+import { ScriptedBackend, accept, escalate, fence, tiersOf } from '../support/scriptedBackend';
 import { BackendError } from '../../src/core/types';
 
 const task: Task = { filePath: 'a.ts', languageId: 'typescript', selection: 'let x = 1;\n', before: '', after: '' };
 const refactor = BUILT_IN_SKILLS.find((s) => s.id === 'refactor')!;
 
-function tiers(...names: string[]): Tier[] {
-  const r = parseChain(names);
-  if (!r.ok) throw new Error(r.message);
-  return r.tiers;
-}
+const tiers = (...names: string[]) => tiersOf(...names);
 
 function run(local: ScriptedBackend, cloud: ScriptedBackend, skip: Map<number, TierSkip>, signal?: AbortSignal) {
   const events: RunEvent[] = [];

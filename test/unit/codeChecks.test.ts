@@ -1,20 +1,15 @@
 import * as assert from 'node:assert/strict';
-import { parseChain, type Tier } from '../../src/core/engine/chain';
 import { runChain } from '../../src/core/engine/orchestrator';
 import { toRunReport } from '../../src/core/engine/report';
 import { BUILT_IN_SKILLS } from '../../src/core/engine/skills';
 import { disposeChecks, type CodeCheck, type CheckOutcome } from '../../src/core/engine/checks';
 import type { Task } from '../../src/core/engine/prompts';
-import { ScriptedBackend, accept, fence } from '../support/scriptedBackend';
+import { ScriptedBackend, accept, fence, tiersOf } from '../support/scriptedBackend';
 
 const task: Task = { filePath: 'a.ts', languageId: 'typescript', selection: 'let x = 1;\n', before: '', after: '' };
 const refactor = BUILT_IN_SKILLS.find((s) => s.id === 'refactor')!;
 
-function tiers(...names: string[]): Tier[] {
-  const r = parseChain(names);
-  if (!r.ok) throw new Error(r.message);
-  return r.tiers;
-}
+const tiers = (...names: string[]) => tiersOf(...names);
 
 function check(name: string, answer: (proposal: string, signal: AbortSignal) => Promise<CheckOutcome>, timeoutMs = 1_000): CodeCheck & { seen: string[] } {
   const seen: string[] = [];

@@ -10,19 +10,11 @@ import { newDiagnostics, type Diag } from '../../src/checks/diagnosticDiff';
 import { TsClient } from '../../src/checks/tsClient';
 import { Projects } from '../../src/checks/tsProject';
 import { runCodeChecks, type CheckTarget } from '../../src/core/engine/checks';
+import { listing } from '../support/checks';
 
 const WORKER = path.resolve(__dirname, '../../src/checks/tsWorker.js');
 const BUNDLED = require.resolve('typescript');
 const ON: DiagnosticsSettings = { timeoutMs: 45_000, trusted: true };
-
-/** Every file under a folder with its size and time, to prove nothing was written there. */
-function listing(dir: string): string[] {
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).map((e) => {
-    const p = path.join(e.parentPath, e.name);
-    const s = fs.statSync(p);
-    return `${path.relative(dir, p)} ${s.size} ${s.mtimeMs}`;
-  }).sort();
-}
 
 describe('diagnostics gate: TypeScript language service over the project, proposal in memory', function () {
   this.timeout(60_000);

@@ -4,7 +4,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { FakeLlamaSwap, type ChatReply, type FakeLlamaSwapOptions, type RecordedRequest } from '../../fakes/fakeLlamaSwap';
 import type { RunReport } from '../../../src/core/engine/report';
-export { assertOneSentence, closedPort } from '../../support/checks';
+export { assertOneSentence, closedPort, listing } from '../../support/checks';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
