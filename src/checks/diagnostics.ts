@@ -67,18 +67,12 @@ function typescriptCheck(target: CheckTarget, settings: DiagnosticsSettings, dep
 
 /** `work` cut off at `ms` (undefined then); the caller's abort still rejects. */
 async function within<T>(ms: number, signal: AbortSignal, work: (bounded: AbortSignal) => Promise<T>): Promise<T | undefined> {
-  const bound = new AbortController();
-  const stop = () => bound.abort();
-  signal.addEventListener('abort', stop, { once: true });
-  const timer = setTimeout(stop, ms);
+  const late = AbortSignal.timeout(ms);
   try {
-    return await work(bound.signal);
+    return await work(AbortSignal.any([signal, late]));
   } catch (err) {
-    if (bound.signal.aborted && !signal.aborted) return undefined;
+    if (late.aborted && !signal.aborted) return undefined;
     throw err;
-  } finally {
-    clearTimeout(timer);
-    signal.removeEventListener('abort', stop);
   }
 }
 

@@ -9,7 +9,7 @@ import { diagnosticsChecks, FIRST_BUILD_MS, type DiagnosticsSettings } from '../
 import { newDiagnostics, type Diag } from '../../src/checks/diagnosticDiff';
 import { TsClient } from '../../src/checks/tsClient';
 import { Projects } from '../../src/checks/tsProject';
-import { runCodeChecks, type CheckTarget } from '../../src/core/engine/checks';
+import { runCodeCheck, type CheckTarget } from '../../src/core/engine/checks';
 import { listing } from '../support/checks';
 
 const WORKER = path.resolve(__dirname, '../../src/checks/tsWorker.js');
@@ -33,7 +33,7 @@ describe('diagnostics gate: TypeScript language service over the project, propos
   };
   const check = async (t: CheckTarget, proposal: string, settings = ON) => {
     const [c] = diagnosticsChecks(t, settings, { client, bundledTypeScript: BUNDLED });
-    return (await runCodeChecks([c], proposal, new AbortController().signal, () => performance.now())).records[0];
+    return (await runCodeCheck(c, proposal, new AbortController().signal, () => performance.now())).record;
   };
   const run = async (t: CheckTarget, proposal: string, settings = ON) => {
     const [c] = diagnosticsChecks(t, settings, { client, bundledTypeScript: BUNDLED });
@@ -146,12 +146,12 @@ describe('diagnostics gate: TypeScript language service over the project, propos
     const t = target(TEXT, SELECTION, 'src/cold.ts');
     const [c] = diagnosticsChecks(t, { timeoutMs: 100, trusted: true }, { client: slowBuild, bundledTypeScript: BUNDLED });
     assert.equal(c.timeoutMs, 100 + FIRST_BUILD_MS, 'while the project builds, the first check may wait for it');
-    const first = await runCodeChecks([c], SELECTION, new AbortController().signal, () => performance.now());
+    const first = { records: [(await runCodeCheck(c, SELECTION, new AbortController().signal, () => performance.now())).record] };
     assert.equal(first.records[0].status, 'passed', JSON.stringify(first.records[0]));
     assert.ok(first.records[0].ms >= 300, 'it waited for the build');
     assert.equal(c.timeoutMs, 100, 'built: the set bound');
     answerProposal = false;
-    const stuck = await runCodeChecks([c], SELECTION, new AbortController().signal, () => performance.now());
+    const stuck = { records: [(await runCodeCheck(c, SELECTION, new AbortController().signal, () => performance.now())).record] };
     assert.equal(stuck.records[0].status, 'not-checked');
     assert.match(stuck.records[0].note ?? '', /no answer within 100 ms/);
     assert.deepEqual(asked, [true, false, false]);

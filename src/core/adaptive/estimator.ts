@@ -6,6 +6,7 @@
 // runs at `prior`. The user's discards and escalations of an accepted answer count against the tier; a server
 // error or a cancelled run says nothing about the model, so it does not count either way.
 import type { HistoryAttempt, RunRecord } from '../history/history';
+import { median } from '../history/historyReport';
 
 export interface AdaptivePolicy {
   /** The rate a tier is assumed to have before any run, and how many runs that assumption weighs. */
@@ -70,13 +71,6 @@ function outcomeOf(run: RunRecord, tierIndex: number): Outcome | undefined {
 
 const sameChain = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((m, i) => m === b[i]);
 
-function median(values: number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((x, y) => x - y);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
 /** Each tier's estimate from the runs of this key; `runs` newest first (as getHistory gives them). */
 export function estimateTiers(runs: readonly RunRecord[], key: AdaptiveKey, policy: AdaptivePolicy = DEFAULT_POLICY): TierEstimate[] {
   const mine = runs.filter((r) => r.skill === key.skill && r.languageId === key.languageId && sameChain(r.chain, key.chain));
@@ -90,12 +84,12 @@ export function estimateTiers(runs: readonly RunRecord[], key: AdaptiveKey, poli
       if (o.success) won += w;
     });
     const estimate = (policy.prior * policy.priorWeight + won) / (policy.priorWeight + weight);
-    const medianMs = median(outcomes.map((o) => o.ms));
+    const medianMs = median(outcomes.map((o) => o.ms)); // NaN when never tried
     const triedAt = mine.findIndex((r) => !r.attempts.some((a) => a.tierIndex === tierIndex && a.verdict === 'skipped'));
     return {
       tierIndex, model, estimate, evidence: weight, of: outcomes.length, accepted: outcomes.filter((o) => o.success).length,
       skippedInARow: triedAt === -1 ? mine.length : triedAt,
-      ...(medianMs !== undefined && { medianMs }),
+      ...(Number.isFinite(medianMs) && { medianMs }),
     };
   });
 }

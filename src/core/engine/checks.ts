@@ -36,12 +36,6 @@ export interface CodeCheck {
   dispose?(): void | Promise<void>;
 }
 
-export interface ChecksResult {
-  records: CheckRecord[];
-  /** The first failed check's words: the reason to escalate. */
-  problem?: string;
-}
-
 /** Cheap first: the language's diagnostics before the user's commands, each kind in the order given. */
 export function orderedChecks(checks: readonly CodeCheck[]): CodeCheck[] {
   const rank = (c: CodeCheck) => (c.kind === 'diagnostics' ? 0 : 1);
@@ -61,18 +55,6 @@ export async function runCodeCheck(check: CodeCheck, proposal: string, signal: A
     ...(outcome.note && { note: outcome.note }),
   };
   return outcome.status === 'failed' ? { record, problem: outcome.feedback ?? `the check ${check.name} failed` } : { record };
-}
-
-/** Runs the checks in order (as given) until one fails; the rest are not run. */
-export async function runCodeChecks(checks: readonly CodeCheck[], proposal: string, signal: AbortSignal, now: () => number): Promise<ChecksResult> {
-  const records: CheckRecord[] = [];
-  for (const check of checks) {
-    if (signal.aborted) break;
-    const { record, problem } = await runCodeCheck(check, proposal, signal, now);
-    records.push(record);
-    if (problem) return { records, problem };
-  }
-  return { records };
 }
 
 /** The records as the history keeps them: kind, name, status, new errors, time; no note (it may quote the code). */

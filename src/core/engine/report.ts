@@ -4,7 +4,7 @@
 import type { Tier } from './chain';
 import type { Attempt, RunResult } from './orchestrator';
 import type { Verdict, WarmState } from '../types';
-import type { CheckRecord } from './checks';
+import { withoutNotes, type CheckRecord } from './checks';
 import { formatUsd, isUnpriced, UNPRICED } from './accounting';
 import { SETTING_NAMES } from '../settingKeys';
 
@@ -54,7 +54,7 @@ export function toRunReport(result: RunResult, original: string): RunReport {
       ...(a.inputTokens !== undefined && { inputTokens: a.inputTokens }),
       ...(a.outputTokens !== undefined && { outputTokens: a.outputTokens }),
       ...(a.costUsd !== undefined && { costUsd: a.costUsd }),
-      ...(a.checks && { checks: a.checks.map(({ note: _note, ...c }) => c) }),
+      ...(a.checks && { checks: withoutNotes(a.checks) }),
       ...(a.judgeWouldHave && { judgeWouldHave: a.judgeWouldHave }),
     })),
     ...(result.proposal !== undefined && { proposal: { original, proposed: result.proposal } }),

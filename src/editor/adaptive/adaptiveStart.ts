@@ -9,6 +9,7 @@ import type { TierSkip } from '../../core/engine/orchestrator';
 import type { Tier } from '../../core/engine/chain';
 import type { RunRecord } from '../../core/history/history';
 import type { Settings } from '../settings';
+import { SETTING_NAMES } from '../../core/settingKeys';
 
 /** What the run is, for the estimator and the offer's words. */
 export interface AdaptiveRun {
@@ -61,7 +62,16 @@ export class AdaptiveStart {
     private readonly memory: vscode.Memento,
   ) {}
 
+  /** Never rejects: a plan is evidence, never a dependency of the run (a failure to plan skips nothing, and says so). */
   async plan(run: AdaptiveRun): Promise<AdaptivePlan> {
+    try {
+      return await this.planOrThrow(run);
+    } catch (err) {
+      return { ...NO_PLAN, notes: [`${SETTING_NAMES.adaptive} could not plan this run (${err instanceof Error ? err.message : String(err)}); every tier is tried.`] };
+    }
+  }
+
+  private async planOrThrow(run: AdaptiveRun): Promise<AdaptivePlan> {
     if (run.settings.adaptive === 'off') return NO_PLAN;
     const runs = await this.history();
     if (!runs) return NO_PLAN;

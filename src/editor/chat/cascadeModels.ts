@@ -130,7 +130,7 @@ export class CascadeModels extends Disposable implements LanguageModelChatProvid
     const lease = this.deps.engine.lease(settings);
     const startedAt = new Date();
     log.info(runHeader('language-model request', `a conversation of ${chat.length} message${chat.length === 1 ? '' : 's'}`, tiers));
-    const plan = await this.deps.adaptive?.plan({ settings, tiers, skill: LM_SKILL, languageId: LM_LANGUAGE }).catch(() => undefined);
+    const plan = await this.deps.adaptive?.plan({ settings, tiers, skill: LM_SKILL, languageId: LM_LANGUAGE });
     for (const note of plan?.notes ?? []) log.info(`  ${note}`);
     let result: RunResult;
     try {

@@ -25,11 +25,10 @@ import { showFailure, type CloudRetry } from './failureActions';
 import type { HistoryRecorder } from '../history/historyRecorder';
 import type { RecordInput } from '../../core/history/history';
 import { randomUUID } from 'node:crypto';
-import { SETTING_NAMES } from '../../core/settingKeys';
 import type { EngineHost } from './engineHost';
 import type { RunRegistry } from './runRegistry';
 import type { DraftDocuments } from '../review/drafts';
-import type { AdaptivePlan, AdaptiveStart } from '../adaptive/adaptiveStart';
+import type { AdaptivePlan, AdaptiveRun, AdaptiveStart } from '../adaptive/adaptiveStart';
 
 /** (contract) The argument form of `hyperguild.runSkill`. */
 export interface RunSkillArgs {
@@ -292,7 +291,7 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume, con
             ...(resume && { resume }),
             ...(gate && { syntaxCheck: (proposal: string) => gate.check(proposal) }),
             ...(codeChecks?.length && { codeChecks }),
-            ...(plan.skip.size && { skip: plan.skip }),
+            ...(plan?.skip.size && { skip: plan.skip }),
             onEvent: (e) => {
               text.onEvent(e);
               draft?.onEvent(e);
@@ -359,7 +358,7 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume, con
     // A cancelled run's draft (closing twice is harmless).
     void draft?.close();
     gate?.dispose();
-    plan.dispose();
+    plan?.dispose();
     // The checks' shadow copy goes once the run is over (also on cancel); removing it does not hold the run up.
     if (codeChecks) disposeChecks(codeChecks, (err) => log.warn(`Removing a code check's files failed: ${String(err)}`));
     lease.release();
@@ -367,18 +366,11 @@ async function execute(deps: RunSkillDeps, ctx: RunContext, resume?: Resume, con
   }
 }
 
-/** The run's adaptive skips, said in the log; a failure to plan is said too and skips nothing (never the run). */
-async function planSkips(deps: RunSkillDeps, run: Parameters<AdaptiveStart['plan']>[0]): Promise<AdaptivePlan> {
-  const none: AdaptivePlan = { skip: new Map(), notes: [], dispose: () => undefined };
-  if (!deps.adaptive) return none;
-  try {
-    const plan = await deps.adaptive.plan(run);
-    for (const note of plan.notes) deps.log.info(`  ${note}`);
-    return plan;
-  } catch (err) {
-    deps.log.warn(`${SETTING_NAMES.adaptive} could not plan this run (${err instanceof Error ? err.message : String(err)}); every tier is tried.`);
-    return none;
-  }
+/** The run's adaptive skips (none without the feature), said in the log. */
+async function planSkips(deps: RunSkillDeps, run: AdaptiveRun): Promise<AdaptivePlan | undefined> {
+  const plan = await deps.adaptive?.plan(run);
+  for (const note of plan?.notes ?? []) deps.log.info(`  ${note}`);
+  return plan;
 }
 
 /**
