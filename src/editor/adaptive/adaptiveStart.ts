@@ -147,17 +147,14 @@ const alwaysKey = (run: AdaptiveRun, d: Decision) => `${MEMORY_PREFIX}always:${r
 const neverKey = (run: AdaptiveRun) => `${MEMORY_PREFIX}never:${run.skill}`;
 
 /**
- * The history as the planner reads it: read once, then again only after this window recorded a run (another
- * window's runs are seen at the next of ours), so a run's start does not wait on the file each time. Undefined
- * while hyperguild.history.enabled is off.
+ * The history as the planner reads it: read again as soon as this window records a run (after its diff opened, off
+ * any run's path), so the next run's start finds it read and does not wait on the file; another window's runs are
+ * seen after our next. Undefined while hyperguild.history.enabled is off.
  */
 export function cachedHistory(recorder: { get(limit?: number): Promise<RunRecord[]>; onDidChange: vscode.Event<void> }, enabled: () => boolean): HistorySource & vscode.Disposable {
   let cached: Promise<RunRecord[]> | undefined;
-  const listener = recorder.onDidChange(() => (cached = undefined));
-  const source = async () => {
-    if (!enabled()) return undefined;
-    cached ??= recorder.get(HISTORY_READ).catch(() => []);
-    return cached;
-  };
+  const read = () => (cached = recorder.get(HISTORY_READ).catch(() => []));
+  const listener = recorder.onDidChange(() => (enabled() ? void read() : (cached = undefined)));
+  const source = async () => (enabled() ? (cached ?? read()) : undefined);
   return Object.assign(source, { dispose: () => listener.dispose() });
 }
